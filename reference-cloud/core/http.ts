@@ -1,0 +1,227 @@
+/**
+ * The HTTP layer: mounts services' route tables on Fastify. One instance can carry every
+ * service (shared port, path prefixes) or a single one (per-service port). Everything a route
+ * needs (body parsing, token validation, policy, error envelopes, request ids) happens here,
+ * once, for all services.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import sjson from 'secure-json-parse';
+import type { Readable } from 'node:stream';
+import type { TokenValidator } from './auth-context';
+import { ApiError, toApiError } from './errors';
+import type { ErrorEnvelope } from './envelopes';
+import { requestId as defaultRequestId } from './ids';
+import { safeUrl } from './logging';
+import type { ApiReply, ApiRequest, HttpMethod, Route, ServiceDefinition, ServiceRuntime } from './service';
+
+export interface MountedService {
+  def: ServiceDefinition;
+  runtime: ServiceRuntime;
+  tokens: TokenValidator;
+  log: Logger;
+  /** The Keystone URL named in WWW-Authenticate on a 401. */
+  authUrl: () => string;
+  /** Public base URL of this service's mount, known once the listener is up. */
+  baseUrl: () => string;
+}
+
+interface RouteConfig {
+  rawBody?: boolean;
+}
+
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json|^application\/openstack-images-v2\.\d-json-patch/i;
+
+export function buildHttpServer(services: MountedService[], log: Logger): FastifyInstance {
+  const byMount = [...services].sort((a, b) => b.def.mount.length - a.def.mount.length);
+  const serviceFor = (url: string) => byMount.find((s) => url === s.def.mount || url.startsWith(`${s.def.mount}/`));
+
+  const app = Fastify({
+    logger: false,
+    // The largest JSON body any service accepts; each route narrows it.
+    bodyLimit: Math.max(...services.map((s) => s.def.bodyLimit)),
+    genReqId: (req) => (serviceFor(req.url ?? '')?.def.requestId ?? defaultRequestId)(),
+    exposeHeadRoutes: true,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Openstack-Request-Id', req.id);
+    (req as FastifyRequest & { startedAt: bigint }).startedAt = process.hrtime.bigint();
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const started = (req as FastifyRequest & { startedAt?: bigint }).startedAt;
+    const ms = started ? Number(process.hrtime.bigint() - started) / 1e6 : undefined;
+    log.info({ req_id: req.id, method: req.method, url: safeUrl(req.url), status: reply.statusCode, ms }, 'request');
+  });
+
+  app.get('/', async () => ({
+    stackproof: { services: Object.fromEntries(services.map((s) => [s.def.catalogType, s.baseUrl()])) },
+  }));
+
+  for (const svc of services) {
+    app.register(async (scope) => mountService(scope, svc), { prefix: svc.def.mount });
+  }
+
+  // Anything outside every mount.
+  app.setNotFoundHandler((req, reply) => {
+    const svc = serviceFor(req.url);
+    const err = new ApiError(404, 'The resource could not be found.');
+    sendError(reply, svc?.def.envelope, err);
+  });
+  app.setErrorHandler((error, req, reply) => sendError(reply, serviceFor(req.url)?.def.envelope, toApiError(error)));
+  return app;
+}
+
+function mountService(scope: FastifyInstance, svc: MountedService): void {
+  const { def, runtime } = svc;
+
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (req, payload, done) => {
+    const cfg = req.routeOptions.config as RouteConfig;
+    if (cfg.rawBody) return done(null, payload);
+    const limit = req.routeOptions.bodyLimit ?? def.bodyLimit;
+    readLimited(payload, limit).then(
+      (buf) => {
+        if (buf.length === 0) return done(null, undefined);
+        const ct = String(req.headers['content-type'] ?? '');
+        if (ct && !JSON_TYPE.test(ct)) return done(null, buf);
+        try {
+          done(null, sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' }));
+        } catch {
+          done(new ApiError(400, 'Malformed JSON in request body.'), undefined);
+        }
+      },
+      (err: Error) => done(err, undefined),
+    );
+  });
+
+  scope.setErrorHandler((error, _req, reply) => sendError(reply, def.envelope, toApiError(error)));
+  scope.setNotFoundHandler((req, reply) => {
+    sendError(reply, def.envelope, new ApiError(404, 'The resource could not be found.'));
+  });
+
+  // HEAD routes first: Fastify then does not derive its own HEAD from the GET.
+  const routes = [...runtime.routes].sort((a, b) => Number(b.method === 'HEAD') - Number(a.method === 'HEAD'));
+  const declared = new Map<string, Set<string>>();
+  for (const route of routes) {
+    const key = route.path.replace(/\/$/, '') || '/';
+    if (!declared.has(key)) declared.set(key, new Set());
+    declared.get(key)!.add(route.method);
+    scope.route({
+      method: route.method,
+      url: route.path,
+      bodyLimit: route.bodyLimit ?? def.bodyLimit,
+      config: { rawBody: route.rawBody } satisfies RouteConfig,
+      handler: (req, reply) => runRoute(svc, route, req, reply),
+    });
+  }
+  // Known paths with an unsupported method answer 405, as the services do.
+  for (const [path, methods] of declared) {
+    if (methods.has('GET')) methods.add('HEAD');
+    const missing = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as HttpMethod[]).filter((m) => !methods.has(m));
+    if (missing.length === 0) continue;
+    scope.route({
+      method: missing,
+      url: path,
+      handler: (_req, reply) => sendError(reply, def.envelope, new ApiError(405, 'The method is not allowed for the requested URL.', {
+        headers: { Allow: [...methods].join(', ') },
+      })),
+    });
+  }
+}
+
+async function runRoute(svc: MountedService, route: Route, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { def, tokens } = svc;
+  try {
+    const apiReq: ApiRequest = {
+      id: req.id,
+      method: req.method as HttpMethod,
+      url: req.url.slice(def.mount.length) || '/',
+      params: req.params as Record<string, string>,
+      query: req.query as Record<string, string | string[]>,
+      headers: req.headers,
+      body: req.body,
+      baseUrl: svc.baseUrl(),
+      log: svc.log,
+    };
+    const mode = route.auth ?? 'token';
+    if (mode !== 'none') {
+      const token = headerValue(req.headers['x-auth-token']);
+      if (token) apiReq.auth = await tokens.validate(token);
+      else if (mode === 'token') throw new ApiError(401, 'The request you have made requires authentication.');
+    }
+    if (route.policy) {
+      if (!apiReq.auth) throw new ApiError(401, 'The request you have made requires authentication.');
+      if (!route.policy.check(apiReq.auth, apiReq)) {
+        throw new ApiError(403, `You are not authorized to perform the requested action: ${route.policy.rule}.`);
+      }
+    }
+    const out = await route.handler(apiReq);
+    sendReply(reply, out);
+  } catch (err) {
+    const apiErr = toApiError(err);
+    if (apiErr.status === 401 && !apiErr.headers['WWW-Authenticate']) {
+      apiErr.headers['WWW-Authenticate'] = `Keystone uri="${svc.authUrl()}"`;
+    }
+    if (apiErr.status >= 500) svc.log.error({ req_id: req.id, err }, 'unhandled error');
+    sendError(reply, def.envelope, apiErr);
+  }
+}
+
+function sendReply(reply: FastifyReply, out: ApiReply): void {
+  reply.code(out.status);
+  if (out.headers) for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
+  const body = out.body;
+  if (body === undefined || out.status === 204 || out.status === 304) {
+    reply.removeHeader('content-type');
+    reply.send();
+  } else if (typeof body === 'string' || Buffer.isBuffer(body) || isStream(body)) {
+    reply.send(body);
+  } else {
+    if (!reply.hasHeader('content-type')) reply.header('Content-Type', 'application/json');
+    reply.send(JSON.stringify(body));
+  }
+}
+
+function sendError(reply: FastifyReply, envelope: ErrorEnvelope | undefined, err: ApiError): void {
+  if (reply.sent) return;
+  const rendered = envelope
+    ? envelope(err)
+    : { status: err.status, headers: err.headers, body: JSON.stringify({ error: { code: err.status, message: err.message } }), contentType: 'application/json' };
+  reply.code(rendered.status);
+  for (const [k, v] of Object.entries(rendered.headers)) reply.header(k, v);
+  reply.header('Content-Type', rendered.contentType);
+  reply.send(rendered.body);
+}
+
+function isStream(x: unknown): x is Readable {
+  return !!x && typeof (x as Readable).pipe === 'function';
+}
+
+export function headerValue(v: string | string[] | undefined): string | undefined {
+  if (Array.isArray(v)) return v[0];
+  return v === '' ? undefined : v;
+}
+
+function readLimited(stream: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    stream.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > limit) {
+        failed = true;
+        reject(new ApiError(413, 'Request Entity Too Large: the request body is larger than the server accepts.'));
+        stream.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    stream.on('end', () => !failed && resolve(Buffer.concat(chunks)));
+    stream.on('error', (e) => !failed && reject(new ApiError(400, `Could not read the request body: ${e.message}`)));
+  });
+}

@@ -1,0 +1,103 @@
+/** Helpers shared by the identity API modules: body validation, links, filters, replies. */
+import { ApiError } from '../../core/errors';
+import { checkSchema } from '../../core/validation';
+import type { ApiReply, ApiRequest, Handler, HttpMethod, Policy, Route } from '../../core/service';
+import type { IdentityBackend } from '../backend';
+import type { TokenService } from '../tokens';
+
+export interface IdentityApi {
+  b: IdentityBackend;
+  tokens: TokenService;
+}
+
+/**
+ * Reads `wrapper` out of the JSON body and validates it, answering 400 in Keystone's words:
+ * "Invalid input for field 'name': 12 is not of type 'string'".
+ */
+export function entity<T = Record<string, unknown>>(req: ApiRequest, wrapper: string, schema: object): T {
+  const body = req.body;
+  if (body === undefined) throw new ApiError(400, `Expecting to find ${wrapper} in request body. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`);
+  if (Buffer.isBuffer(body) || typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, 'Malformed JSON in request body: expected a JSON object.');
+  }
+  const value = (body as Record<string, unknown>)[wrapper];
+  if (value === undefined) throw new ApiError(400, `Expecting to find ${wrapper} in request body. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`);
+  validate(value, schema);
+  return value as T;
+}
+
+export function validate(value: unknown, schema: object): void {
+  const failure = checkSchema(schema, value);
+  if (failure) {
+    throw new ApiError(400, failure.path ? `Invalid input for field '${failure.path.replace(/\./g, '/')}': ${failure.message}` : failure.message);
+  }
+}
+
+export const ok = (body: unknown, status = 200, headers?: ApiReply['headers']): ApiReply => ({ status, body, headers });
+export const created = (body: unknown, headers?: ApiReply['headers']): ApiReply => ({ status: 201, body, headers });
+export const noContent = (): ApiReply => ({ status: 204 });
+
+/** A list body as Keystone writes it: {"<name>": [...], "links": {"self", "previous", "next"}}. */
+export function list(req: ApiRequest, name: string, items: unknown[], extra: Record<string, unknown> = {}): ApiReply {
+  return ok({ [name]: items, links: { self: `${req.baseUrl}${req.url}`, previous: null, next: null }, ...extra });
+}
+
+/** Keystone's query filters: exact match on the listed attributes, booleans as "true"/"false". */
+export function filterBy<T>(items: T[], req: ApiRequest, attrs: Record<string, (x: T) => unknown>): T[] {
+  let out = items;
+  for (const [attr, get] of Object.entries(attrs)) {
+    const raw = req.query[attr];
+    if (raw === undefined) continue;
+    const want = Array.isArray(raw) ? raw[0] : raw;
+    out = out.filter((x) => {
+      const v = get(x);
+      if (typeof v === 'boolean') return v === !/^(0|false|no|off)$/i.test(want);
+      return String(v ?? '') === want;
+    });
+  }
+  return out;
+}
+
+/** Builds a route; write methods bump the identity generation after success. */
+export function route(api: IdentityApi, method: HttpMethod, path: string, policy: Policy | undefined, handler: Handler, opts: Partial<Route> = {}): Route {
+  const writes = method !== 'GET' && method !== 'HEAD';
+  return {
+    method,
+    path,
+    policy,
+    ...opts,
+    handler: writes
+      ? async (req) => {
+          try {
+            return await handler(req);
+          } finally {
+            api.b.changed();
+          }
+        }
+      : handler,
+  };
+}
+
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const qstr = (req: ApiRequest, key: string): string | undefined => {
+  const v = req.query[key];
+  return Array.isArray(v) ? v[0] : v;
+};
+/** Keystone treats a present-but-empty flag like ?nocatalog or ?effective as true. */
+export const qflag = (req: ApiRequest, key: string): boolean => {
+  const v = qstr(req, key);
+  return v !== undefined && !/^(0|false|no|off)$/i.test(v);
+};
+
+// Schema fragments used across resources [keystone/*/schema.py].
+export const nameString = { type: 'string', minLength: 1, maxLength: 255, pattern: '[\\S]+' };
+export const idString = { type: 'string', minLength: 1, maxLength: 64 };
+export const nullableId = { type: ['string', 'null'], minLength: 1, maxLength: 64 };
+export const description = { type: ['string', 'null'] };
+export const enabled = { type: 'boolean' };
+export const tagsSchema = {
+  type: 'array',
+  maxItems: 80,
+  uniqueItems: true,
+  items: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^,/]*$' },
+};

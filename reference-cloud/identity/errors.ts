@@ -1,0 +1,10 @@
+/** Keystone's errors with its own wording [keystone/exception.py]. */
+import { ApiError } from '../core/errors';
+
+export const notFoundError = (kind: string, id: string) => new ApiError(404, `Could not find ${kind}: ${id}.`);
+export const conflictError = (kind: string, detail: string) =>
+  new ApiError(409, `Conflict occurred attempting to store ${kind} - ${detail}.`);
+export const duplicateName = (kind: string, name: string) => conflictError(kind, `Duplicate entry found with name ${name}`);
+export const validationError = (message: string) => new ApiError(400, message);
+export const forbiddenAction = (message: string) => new ApiError(403, message);
+export const unauthenticated = () => new ApiError(401, 'The request you have made requires authentication.');

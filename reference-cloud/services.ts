@@ -1,0 +1,5 @@
+/** Every service the reference cloud can run, in start order. */
+import type { ServiceDefinition } from './core/service';
+import { identityService } from './identity';
+
+export const ALL_SERVICES: ServiceDefinition[] = [identityService];
