@@ -12,7 +12,7 @@ export const identityService: ServiceDefinition = {
   catalogType: 'identity',
   catalogName: 'keystone',
   mount: '/identity',
-  catalogSuffix: '/v3/',
+  catalogSuffix: '',
   envelope: keystoneEnvelope,
   // Keystone's [oslo_middleware] max_request_body_size.
   bodyLimit: 114_688,

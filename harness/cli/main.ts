@@ -1,0 +1,31 @@
+/** The `stackproof` command line. */
+import { Command, Option } from 'commander';
+import { cloudDown, cloudStatus, cloudUp, type CloudUpOptions } from './cloud-command';
+
+const program = new Command();
+program.name('stackproof').description('OpenStack conformance harness and reference cloud').showHelpAfterError();
+
+const cloudOptions = (c: Command) =>
+  c
+    .option('-c, --config <file>', 'YAML or DevStack local.conf configuration file (also STACKPROOF_CONFIG)')
+    .option('--host <address>', 'address to bind (default 127.0.0.1)')
+    .option('-p, --port <port>', 'shared port of every service (default 7700; 0 picks a free one)')
+    .option('--data-dir <dir>', 'state directory (default ~/.stackproof/data)')
+    .option('--release <release>', 'OpenStack release to behave as')
+    .addOption(new Option('--log-level <level>').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']));
+
+const cloud = program.command('cloud').description('run the reference cloud');
+cloudOptions(cloud.command('up').description('start the reference cloud (foreground; Ctrl-C stops it)'))
+  .option('--ephemeral', 'keep state in a temporary directory removed on stop')
+  .option('-d, --detach', 'run in the background')
+  .option('--clouds-file <file>', 'clouds.yaml to write the "stackproof" cloud into')
+  .action(async (opts: CloudUpOptions) => cloudUp(opts));
+cloudOptions(cloud.command('status').description('is a reference cloud running on the data directory?'))
+  .action(async (opts: CloudUpOptions) => { process.exitCode = await cloudStatus(opts); });
+cloudOptions(cloud.command('down').description('stop the background reference cloud'))
+  .action(async (opts: CloudUpOptions) => { process.exitCode = await cloudDown(opts); });
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`stackproof: ${err.message}\n`);
+  process.exit(2);
+});
