@@ -1,6 +1,7 @@
 /** The `stackproof` command line. */
 import { Command, Option } from 'commander';
 import { cloudDown, cloudStatus, cloudUp, type CloudUpOptions } from './cloud-command';
+import { verify, type VerifyOptions } from './verify-command';
 
 const program = new Command();
 program.name('stackproof').description('OpenStack conformance harness and reference cloud').showHelpAfterError();
@@ -24,6 +25,15 @@ cloudOptions(cloud.command('status').description('is a reference cloud running o
   .action(async (opts: CloudUpOptions) => { process.exitCode = await cloudStatus(opts); });
 cloudOptions(cloud.command('down').description('stop the background reference cloud'))
   .action(async (opts: CloudUpOptions) => { process.exitCode = await cloudDown(opts); });
+
+program.command('verify').description('run the conformance features against a cloud (default: an embedded reference cloud)')
+  .argument('[paths...]', 'feature files or folders (default: features/)')
+  .option('--os-cloud <name>', 'cloud from clouds.yaml (also OS_CLOUD)')
+  .option('-t, --tags <expression>', 'cucumber tag expression, e.g. "@smoke and not @slow"')
+  .option('--name <regexp>', 'only scenarios whose name matches')
+  .option('--parallel <n>', 'worker processes, each with its own project and users', '0')
+  .option('--reports <dir>', 'where reports go (default reports/)')
+  .action(async (paths: string[], opts: VerifyOptions) => { process.exitCode = await verify({ ...opts, paths }); });
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`stackproof: ${err.message}\n`);

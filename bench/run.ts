@@ -1,0 +1,107 @@
+/**
+ * npm run bench: measures the reference cloud as a user runs it (`stackproof cloud up`, in its
+ * own process) over loopback, with the load generated from this process:
+ *   - start-to-ready: process spawn to the first 200 from /identity/v3, and the cloud's own figure
+ *   - idle RSS of the cloud process
+ *   - token validations per second (GET /v3/auth/tokens)
+ *   - password authentications per second (POST /v3/auth/tokens, default scrypt cost)
+ * Bounded: each load phase runs BENCH_SECONDS (default 5) seconds.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
+import { Pool } from 'undici';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROOT = resolve(__dirname, '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function load(name: string, pool: Pool, concurrency: number, make: () => { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }, expect: number) {
+  const end = Date.now() + SECONDS * 1000;
+  let ok = 0;
+  let bad = 0;
+  const lat: number[] = [];
+  const worker = async () => {
+    while (Date.now() < end) {
+      const t = performance.now();
+      const r = await pool.request(make());
+      await r.body.dump();
+      lat.push(performance.now() - t);
+      if (r.statusCode === expect) ok++;
+      else bad++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(1);
+  console.log(`${name.padEnd(28)} ${(ok / secs).toFixed(0).padStart(7)} /s  (concurrency ${concurrency}, ${ok} ok, ${bad} failed, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms)`);
+  return ok / secs;
+}
+
+async function main() {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'stackproof-bench-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...process.execArgv, join(ROOT, 'harness/cli/main.ts'), 'cloud', 'up', '--port', String(port),
+    '--data-dir', dataDir, '--log-level', 'warn', '--clouds-file', join(dataDir, 'clouds.yaml')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, STACKPROOF_ADMIN_PASSWORD: 'bench-secret' },
+  });
+  let out = '';
+  child.stdout.on('data', (c) => { out += c; });
+  const base = `http://127.0.0.1:${port}/identity`;
+  let readyMs = 0;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/v3`);
+      if (r.status === 200) { readyMs = performance.now() - t0; break; }
+    } catch { /* not yet */ }
+    if (performance.now() - t0 > 30_000) throw new Error(`cloud did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  const inner = /ready in (\d+) ms/.exec(out)?.[1];
+  console.log(`start-to-ready (spawn → 200)  ${readyMs.toFixed(0)} ms  (the cloud's own start: ${inner ?? '?'} ms; the rest is Node + tsx loading)`);
+  await new Promise((r) => setTimeout(r, 2000));
+  console.log(`idle RSS                     ${rssMb(child.pid!).toFixed(1)} MB`);
+
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 64, pipelining: 1 });
+  const authBody = JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'bench-secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } });
+  const issued = await pool.request({ method: 'POST', path: '/identity/v3/auth/tokens', headers: { 'content-type': 'application/json' }, body: authBody });
+  await issued.body.dump();
+  const token = String(issued.headers['x-subject-token']);
+
+  await load('token validation', pool, 64, () => ({ method: 'GET', path: '/identity/v3/auth/tokens?nocatalog', headers: { 'x-auth-token': token, 'x-subject-token': token } }), 200);
+  await load('token validation + catalog', pool, 64, () => ({ method: 'GET', path: '/identity/v3/auth/tokens', headers: { 'x-auth-token': token, 'x-subject-token': token } }), 200);
+  await load('password authentication', pool, 16, () => ({ method: 'POST', path: '/identity/v3/auth/tokens', headers: { 'content-type': 'application/json' }, body: authBody }), 201);
+  const wrong = authBody.replace('bench-secret', 'wrong-secret');
+  await load('wrong password (full scrypt)', pool, 8, () => ({ method: 'POST', path: '/identity/v3/auth/tokens', headers: { 'content-type': 'application/json' }, body: wrong }), 401);
+  console.log(`RSS after load               ${rssMb(child.pid!).toFixed(1)} MB`);
+  await pool.close();
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

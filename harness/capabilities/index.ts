@@ -1,0 +1,3 @@
+export { discoverCapabilities, summarise } from './discover';
+export { unmetRequirement } from './requirements';
+export type { Capabilities, ServiceCapability } from './requirements';

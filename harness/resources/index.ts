@@ -1,0 +1,5 @@
+export { Ledger, LEDGER_SUFFIX, appendRecord } from './ledger';
+export type { LoadedLedgers } from './ledger';
+export type { IntentInput, LedgerEntry, LedgerRecord } from './ledger-records';
+export { cleanup } from './cleanup';
+export type { CleanupOptions, CleanupReport, CleanupFailure, RequestingSession } from './cleanup';

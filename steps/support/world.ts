@@ -1,0 +1,146 @@
+/**
+ * The World of one scenario: who is acting (persona), the scenario's variables, the last
+ * exchange, and the resources it created (ledgered before each create request, deleted after
+ * the scenario). Every exchange becomes an Allure step with the request and response
+ * attached, secrets redacted.
+ */
+import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
+import * as allure from 'allure-js-commons';
+import { Session, describeRequest, type Exchange } from '../../harness/client';
+import { redactExchange } from '../../harness/report/redact';
+import { recorderSlot, workerContext, type WorkerContext } from './worker-context';
+
+export interface SendOptions {
+  service: string;
+  method: string;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Send no token at all. */
+  anonymous?: boolean;
+}
+
+export class StackproofWorld extends World {
+  persona = 'admin';
+  vars: Record<string, string> = {};
+  last?: Exchange;
+  /** Ledger entry ids this scenario created, oldest first. */
+  created: { entryId: string; deletePath?: string }[] = [];
+  private sessions = new Map<string, Session>();
+
+  constructor(options: IWorldOptions) {
+    super(options);
+  }
+
+  get ctx(): WorkerContext {
+    return workerContext();
+  }
+
+  /** Replaces {name} with the scenario's or the worker's variables. Unknown names are an error. */
+  expand(text: string): string {
+    return text.replace(/\{([a-zA-Z_][\w.]*)\}/g, (_, name: string) => {
+      const v = this.vars[name] ?? this.ctx.vars[name];
+      if (v === undefined) throw new Error(`the step uses {${name}}, which no earlier step set`);
+      return v;
+    });
+  }
+
+  session(persona = this.persona): Session {
+    if (persona === 'admin') return this.ctx.admin;
+    let s = this.sessions.get(persona);
+    if (!s) {
+      const p = this.ctx.personas.get(persona);
+      if (!p) throw new Error(`no "${persona}" credentials: the worker could not provision them (does the target give admin rights?)`);
+      s = new Session(p.target, { recorder: (ex) => recorderSlot.recorder?.(ex) });
+      this.sessions.set(persona, s);
+    }
+    return s;
+  }
+
+  async send(o: SendOptions): Promise<Exchange> {
+    const path = this.expand(o.path);
+    const body = o.body === undefined ? undefined : this.expand(o.body);
+    const session = o.anonymous ? this.ctx.admin : this.session();
+    const method = o.method.toUpperCase();
+    const entry = this.intendCreate(o.service, method, path, body);
+    const ex = await session.request({
+      service: o.service,
+      method,
+      path,
+      ...(body !== undefined ? { body, headers: { 'Content-Type': 'application/json', ...(o.headers ?? {}) } } : { headers: o.headers }),
+      ...(o.anonymous ? { auth: false } : {}),
+    });
+    this.last = ex;
+    this.settleCreate(entry, method, path, ex);
+    return ex;
+  }
+
+  /**
+   * Writes the ledger intent before a request that may create something: a POST to a
+   * collection (deleted later at <collection>/<id>) or a PUT of a sub-resource such as a
+   * role grant (deleted later at the same path).
+   */
+  private intendCreate(service: string, method: string, path: string, body?: string): string | undefined {
+    if (service === 'identity' && /\/auth\/tokens/.test(path)) return undefined;
+    if (method !== 'POST' && method !== 'PUT') return undefined;
+    if (method === 'POST' && /\/(action|password)$/.test(path)) return undefined;
+    let name = '';
+    try {
+      const parsed = body ? (JSON.parse(body) as Record<string, { name?: string }>) : {};
+      name = Object.values(parsed)[0]?.name ?? '';
+    } catch {
+      name = '';
+    }
+    const bare = path.split('?')[0];
+    const kind = bare.split('/').filter(Boolean).slice(-1)[0] ?? 'resource';
+    return this.ctx.ledger.intend({
+      runId: this.ctx.runId, worker: this.ctx.worker, service, kind, name,
+      deletePath: method === 'PUT' ? bare : `${bare}/{id}`,
+      ...(method === 'POST' && name ? { findPath: `${bare}?name=${encodeURIComponent(name)}` } : {}),
+    });
+  }
+
+  private settleCreate(entryId: string | undefined, method: string, path: string, ex: Exchange): void {
+    const bare = path.split('?')[0];
+    if (method === 'DELETE' && ex.response.status < 300) {
+      for (const c of this.created.filter((c) => c.deletePath === bare)) this.ctx.ledger.deleted(c.entryId);
+      this.created = this.created.filter((c) => c.deletePath !== bare);
+      return;
+    }
+    if (!entryId) return;
+    const ok = ex.response.status >= 200 && ex.response.status < 300;
+    const json = ex.response.json as Record<string, { id?: string }> | undefined;
+    const id = method === 'POST' ? (json && typeof json === 'object' ? Object.values(json)[0]?.id : undefined) : bare;
+    if (!ok || !id) {
+      this.ctx.ledger.deleted(entryId, 'gone');
+      return;
+    }
+    const deletePath = method === 'PUT' ? bare : `${bare}/${id}`;
+    this.ctx.ledger.created(entryId, { id, deletePath });
+    this.created.push({ entryId, deletePath });
+  }
+
+  json(): unknown {
+    if (!this.last) throw new Error('no request has been sent yet');
+    return this.last.response.json;
+  }
+
+  async closeSessions(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.close()));
+    this.sessions.clear();
+  }
+}
+
+/** Attaches each exchange to the Allure report as a step (redacted). */
+export async function reportExchange(ex: Exchange): Promise<void> {
+  const safe = redactExchange(ex);
+  const title = `${describeRequest(safe)} → ${safe.response.status}`;
+  await allure.step(title, async () => {
+    const req = [`${safe.request.method} ${safe.request.url}`, ...Object.entries(safe.request.headers).map(([k, v]) => `${k}: ${v}`), '', safe.request.body ?? ''].join('\n');
+    const res = [`HTTP ${safe.response.status} (${safe.durationMs.toFixed(1)} ms)`, ...Object.entries(safe.response.headers).map(([k, v]) => `${k}: ${v}`), '', safe.response.text].join('\n');
+    await allure.attachment('request', req, 'text/plain');
+    await allure.attachment('response', res, 'text/plain');
+  });
+}
+
+setWorldConstructor(StackproofWorld);
