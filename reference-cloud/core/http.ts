@@ -86,17 +86,26 @@ function mountService(scope: FastifyInstance, svc: MountedService): void {
       (buf) => {
         if (buf.length === 0) return done(null, undefined);
         const ct = String(req.headers['content-type'] ?? '');
-        if (ct && !JSON_TYPE.test(ct)) return done(null, buf);
+        if (ct && !JSON_TYPE.test(ct)) {
+          const reject = def.bodyErrors?.notJson;
+          return reject ? done(new ApiError(reject.status, reject.message), undefined) : done(null, buf);
+        }
         try {
           done(null, sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' }));
         } catch {
-          done(new ApiError(400, 'Malformed JSON in request body.'), undefined);
+          done(new ApiError(400, def.bodyErrors?.malformedJson ?? 'Malformed JSON in request body.'), undefined);
         }
       },
       (err: Error) => done(err, undefined),
     );
   });
 
+  if (def.responseHeaders) {
+    const headers = def.responseHeaders;
+    scope.addHook('onRequest', async (_req, reply) => {
+      for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+    });
+  }
   scope.setErrorHandler((error, _req, reply) => sendError(reply, def.envelope, toApiError(error)));
   scope.setNotFoundHandler((req, reply) => {
     sendError(reply, def.envelope, new ApiError(404, 'The resource could not be found.'));

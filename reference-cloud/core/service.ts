@@ -104,6 +104,10 @@ export interface ServiceDefinition {
   /** Largest JSON body accepted by default (Keystone: 114688 bytes). */
   bodyLimit: number;
   migrations: Migration[];
+  /** How this service words body errors: malformed JSON, and a body that is not JSON at all. */
+  bodyErrors?: { malformedJson: string; notJson?: { status: number; message: string } };
+  /** Headers on every response of this service (Keystone: Vary: X-Auth-Token). */
+  responseHeaders?: Record<string, string>;
   /** Prefix of the request id this service issues ('req-' for most, 'tx' for Swift). */
   requestId?: () => string;
   create(ctx: ServiceContext): ServiceRuntime | Promise<ServiceRuntime>;

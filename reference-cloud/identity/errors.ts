@@ -8,3 +8,7 @@ export const duplicateName = (kind: string, name: string) => conflictError(kind,
 export const validationError = (message: string) => new ApiError(400, message);
 export const forbiddenAction = (message: string) => new ApiError(403, message);
 export const unauthenticated = () => new ApiError(401, 'The request you have made requires authentication.');
+
+/** The sentence Keystone appends to its 400 ValidationErrors. */
+export const CLIENT_ERROR =
+  'The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';

@@ -6,6 +6,7 @@ import { bootstrap } from './bootstrap';
 import { identityMigrations } from './migrations';
 import { TokenService } from './tokens';
 import { identityRoutes } from './routes';
+import { CLIENT_ERROR } from './errors';
 
 export const identityService: ServiceDefinition = {
   name: 'identity',
@@ -17,6 +18,11 @@ export const identityService: ServiceDefinition = {
   // Keystone's [oslo_middleware] max_request_body_size.
   bodyLimit: 114_688,
   migrations: identityMigrations,
+  bodyErrors: {
+    malformedJson: `Expecting to find valid JSON in request body. ${CLIENT_ERROR}`,
+    notJson: { status: 400, message: `Expecting to find application/json in Content-Type header. ${CLIENT_ERROR}` },
+  },
+  responseHeaders: { Vary: 'X-Auth-Token' },
   async create(ctx) {
     const b = new IdentityBackend(ctx.store, ctx.config, ctx.clock);
     const tokens = new TokenService(b);

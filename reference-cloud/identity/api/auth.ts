@@ -5,6 +5,7 @@ import { rule, admin, anyRole } from '../../core/policy';
 import type { ApiRequest, Route } from '../../core/service';
 import { bool } from '../models/json-columns';
 import { domainView, projectView } from '../models/resource';
+import { CLIENT_ERROR } from '../errors';
 import { type IdentityApi, ok, noContent, qflag, route, validate } from './helpers';
 
 const domainRef = {
@@ -52,7 +53,7 @@ export function authRoutes(api: IdentityApi): Route[] {
   const { tokens, b } = api;
   const subject = (req: ApiRequest) => {
     const t = headerValue(req.headers['x-subject-token']);
-    if (!t) throw new ApiError(400, 'Expecting to find X-Subject-Token in request headers.');
+    if (!t) throw new ApiError(404, 'No token in the request');
     return t;
   };
   // identity:validate_token and revoke_token: admins, services, or the token's own user.
@@ -63,16 +64,22 @@ export function authRoutes(api: IdentityApi): Route[] {
       throw new ApiError(403, `You are not authorized to perform the requested action: ${req.method === 'DELETE' ? 'identity:revoke_token' : 'identity:validate_token'}.`);
     }
   };
-  const notFound = () => new ApiError(404, 'Could not find token.');
+  // Keystone: an undecryptable token is 'Could not recognize Fernet token', any other
+  // invalid one (expired, revoked, user or scope gone) 'Failed to validate token'.
+  const resolveSubject = (req: ApiRequest, allowExpired = false) => {
+    const t = subject(req);
+    if (!b.keys.decode(t)) throw new ApiError(404, 'Could not recognize Fernet token');
+    return tokens.resolve(t, { allowExpired, invalid: () => new ApiError(404, 'Failed to validate token') });
+  };
 
   return [
     route(api, 'POST', '/v3/auth/tokens', undefined, async (req) => {
       const body = req.body;
       if (body === undefined || Buffer.isBuffer(body) || typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw new ApiError(400, 'Expecting to find auth in request body. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
+        throw new ApiError(400, `Expecting to find valid JSON in request body. ${CLIENT_ERROR}`);
       }
       const auth = (body as Record<string, unknown>).auth;
-      if (auth === undefined) throw new ApiError(400, "'auth' is a required property");
+      if (auth === undefined) throw new ApiError(400, `Expecting to find auth in request body. ${CLIENT_ERROR}`);
       validate(auth, authSchema);
       const a = auth as Parameters<typeof tokens.issue>[0];
       for (const m of a.identity.methods) {
@@ -83,17 +90,17 @@ export function authRoutes(api: IdentityApi): Route[] {
     }, { auth: 'none' }),
 
     route(api, 'GET', '/v3/auth/tokens', tokenSubjectOrAdmin('identity:validate_token'), (req) => {
-      const r = tokens.resolve(subject(req), { allowExpired: qflag(req, 'allow_expired'), invalid: notFound });
+      const r = resolveSubject(req, qflag(req, 'allow_expired'));
       checkSubject(req, r.user.id);
       return { status: 200, headers: { 'X-Subject-Token': subject(req) }, body: tokens.body(r, !qflag(req, 'nocatalog')) };
     }),
     route(api, 'HEAD', '/v3/auth/tokens', tokenSubjectOrAdmin('identity:check_token'), (req) => {
-      const r = tokens.resolve(subject(req), { allowExpired: qflag(req, 'allow_expired'), invalid: notFound });
+      const r = resolveSubject(req, qflag(req, 'allow_expired'));
       checkSubject(req, r.user.id);
       return { status: 200, headers: { 'X-Subject-Token': subject(req) } };
     }),
     route(api, 'DELETE', '/v3/auth/tokens', tokenSubjectOrAdmin('identity:revoke_token'), (req) => {
-      const r = tokens.resolve(subject(req), { invalid: notFound });
+      const r = resolveSubject(req);
       checkSubject(req, r.user.id);
       tokens.revokeToken(r);
       return noContent();

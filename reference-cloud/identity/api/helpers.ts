@@ -1,5 +1,6 @@
 /** Helpers shared by the identity API modules: body validation, links, filters, replies. */
 import { ApiError } from '../../core/errors';
+import { CLIENT_ERROR } from '../errors';
 import { checkSchema } from '../../core/validation';
 import type { ApiReply, ApiRequest, Handler, HttpMethod, Policy, Route } from '../../core/service';
 import type { IdentityBackend } from '../backend';
@@ -15,13 +16,12 @@ export interface IdentityApi {
  * "Invalid input for field 'name': 12 is not of type 'string'".
  */
 export function entity<T = Record<string, unknown>>(req: ApiRequest, wrapper: string, schema: object): T {
-  const body = req.body;
-  if (body === undefined) throw new ApiError(400, `Expecting to find ${wrapper} in request body. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`);
+  // Keystone validates body.get(wrapper, {}): a missing body or wrapper fails on the schema.
+  const body = req.body ?? {};
   if (Buffer.isBuffer(body) || typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiError(400, 'Malformed JSON in request body: expected a JSON object.');
+    throw new ApiError(400, `Expecting to find valid JSON in request body. ${CLIENT_ERROR}`);
   }
-  const value = (body as Record<string, unknown>)[wrapper];
-  if (value === undefined) throw new ApiError(400, `Expecting to find ${wrapper} in request body. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`);
+  const value = (body as Record<string, unknown>)[wrapper] ?? {};
   validate(value, schema);
   return value as T;
 }
