@@ -5,6 +5,9 @@ import type * as CloudCommand from './cloud-command';
 import type { CloudUpOptions } from './cloud-command';
 import type * as VerifyCommand from './verify-command';
 import type { VerifyOptions } from './verify-command';
+import type * as DiscoverCommand from './discover-command';
+import type * as CleanupCommand from './cleanup-command';
+import type * as ReportCommand from './report-command';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const cloudCommand = (): typeof CloudCommand => require('./cloud-command');
@@ -41,6 +44,27 @@ program.command('verify').description('run the conformance features against a cl
   .option('--parallel <n>', 'worker processes, each with its own project and users', '0')
   .option('--reports <dir>', 'where reports go (default reports/)')
   .action(async (paths: string[], opts: VerifyOptions) => { process.exitCode = await verifyCommand().verify({ ...opts, paths }); });
+
+program.command('discover').description('print what the target offers: services, versions, microversion ranges, extensions')
+  .option('--os-cloud <name>', 'cloud from clouds.yaml (also OS_CLOUD)')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { osCloud?: string; json?: boolean }) => {
+    process.exitCode = await (require('./discover-command') as typeof DiscoverCommand).discover(opts);
+  });
+
+program.command('cleanup').description('delete what interrupted runs left behind (only what their ledgers list)')
+  .option('--os-cloud <name>', 'the cloud the runs used (also OS_CLOUD)')
+  .option('--dry-run', 'list what would be deleted, delete nothing')
+  .option('--ledger <dir>', 'ledger directory (default reports/ledger)')
+  .action(async (opts: { osCloud?: string; dryRun?: boolean; ledger?: string }) => {
+    process.exitCode = await (require('./cleanup-command') as typeof CleanupCommand).cleanupCommand(opts);
+  });
+
+program.command('report').description('generate the Allure HTML report from reports/allure-results')
+  .option('--reports <dir>', 'reports directory (default reports/)')
+  .action((opts: { reports?: string }) => {
+    process.exitCode = (require('./report-command') as typeof ReportCommand).report(opts);
+  });
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`stackproof: ${err.message}\n`);

@@ -90,7 +90,9 @@ export async function startCloud(config: CloudConfig, opts: StartOptions): Promi
       mounted.push({
         def, runtime, tokens, log: slog,
         baseUrl: () => baseUrls.get(def.name) ?? '',
-        authUrl: () => baseUrls.get('identity') ?? cfg.identityUrl?.replace(/\/v3\/?$/, '') ?? '',
+        // Keystone names its own /v3 URL in WWW-Authenticate; other services name the identity root
+        // (keystonemiddleware's www_authenticate_uri as DevStack sets it).
+        authUrl: () => `${baseUrls.get('identity') ?? cfg.identityUrl?.replace(/\/v3\/?$/, '') ?? ''}${def.name === 'identity' ? '/v3' : ''}`,
       });
     }
   } catch (e) {

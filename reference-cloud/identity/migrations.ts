@@ -73,4 +73,13 @@ export const identityMigrations: Migration[] = [
         issued_before TEXT NOT NULL, revoked_at TEXT NOT NULL);
     `,
   },
+  {
+    version: 2,
+    release: '2024.1',
+    description: 'application credential access rules; unrestricted left unset',
+    up: `
+      ALTER TABLE application_credentials ADD COLUMN access_rules TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE application_credentials ADD COLUMN unrestricted_explicit INTEGER NOT NULL DEFAULT 1;
+    `,
+  },
 ];

@@ -171,10 +171,9 @@ export class TokenService implements TokenValidator {
 
     const user = this.b.identity.getUser(userId);
     if (!scope) scope = this.scopeFrom(body.scope, user);
-    if (scope.kind !== 'unscoped' && this.effectiveRoles(user.id, scope).length === 0) {
-      const what = scope.kind === 'project' ? `project ${scope.id}` : scope.kind === 'domain' ? `domain ${scope.id}` : 'the system';
-      throw new ApiError(401, `User ${user.id} has no access to ${what}`);
-    }
+    // Keystone words this "User X has no access to project Y" only with insecure_debug; otherwise the
+    // generic 401 (auth-password-project-no-role, -domain-no-role, -system-no-role).
+    if (scope.kind !== 'unscoped' && this.effectiveRoles(user.id, scope).length === 0) throw unauthenticated();
     const payload: TokenPayload = { userId, methods: methodNames, scope, issuedAt: now, expiresAt, auditIds: audit, appCredId };
     const token = this.b.keys.encode(payload);
     return { token, resolved: this.resolve(token) };

@@ -30,7 +30,7 @@ Before(async function (this: StackproofWorld, { pickle, gherkinDocument }: ITest
   const story = tags.find((t) => t.startsWith('@story:'));
   if (story) await allure.story(story.slice(7));
   const id = tags.find((t) => t.startsWith('@id:'));
-  if (id) await allure.testCaseId(id.slice(4));
+  if (id) await allure.allureId(id.slice(4));
   const reason = unmetRequirement(tags, workerContext().caps);
   if (reason) {
     await allure.label('skip_reason', reason);

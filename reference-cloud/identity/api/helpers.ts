@@ -39,7 +39,7 @@ export const noContent = (): ApiReply => ({ status: 204 });
 
 /** A list body as Keystone writes it: {"<name>": [...], "links": {"self", "previous", "next"}}. */
 export function list(req: ApiRequest, name: string, items: unknown[], extra: Record<string, unknown> = {}): ApiReply {
-  return ok({ [name]: items, links: { self: `${req.baseUrl}${req.url}`, previous: null, next: null }, ...extra });
+  return ok({ [name]: items, links: { next: null, self: `${req.baseUrl}${req.url}`, previous: null }, ...extra });
 }
 
 /** Keystone's query filters: exact match on the listed attributes, booleans as "true"/"false". */
@@ -101,3 +101,82 @@ export const tagsSchema = {
   uniqueItems: true,
   items: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^,/]*$' },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Keystone's own request handling, as keystone/server/flask/common.py does it.
+
+const MALFORMED = 'The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
+
+/**
+ * The JSON body the way Keystone's ResourceBase.request_body_json reads it: {} when there is
+ * none. A body that is not a JSON object is refused like keystone's json_body middleware does.
+ */
+export function bodyObject(req: ApiRequest): Record<string, unknown> {
+  const b = req.body;
+  if (b === undefined || b === null) return {};
+  if (Buffer.isBuffer(b)) throw new ApiError(400, `Expecting to find application/json in Content-Type header. ${MALFORMED}`);
+  if (typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, `Expecting to find valid JSON in request body. ${MALFORMED}`);
+  return b as Record<string, unknown>;
+}
+
+/**
+ * `request_body_json.get(key, fallback)` followed by schema validation: a missing wrapper is
+ * validated as the fallback ({} by default), so the 400 names the first missing property.
+ */
+export function member<T = Record<string, unknown>>(req: ApiRequest, key: string, schema: object, fallback: unknown = {}): T {
+  const b = bodyObject(req);
+  const value = Object.prototype.hasOwnProperty.call(b, key) ? b[key] : fallback;
+  validate(value, schema);
+  return value as T;
+}
+
+/** oslo.policy's refusal, as keystone's ForbiddenAction words it. */
+export const denied = (action: string) => new ApiError(403, `You are not authorized to perform the requested action: ${action}.`);
+
+/** Enforces a policy decision taken inside a handler (after target lookups, as Keystone does). */
+export function enforce(action: string, allowed: boolean): void {
+  if (!allowed) throw denied(action);
+}
+
+/** keystone's query_filter_is_true: present and not "0" (even when empty). */
+export const qtrue = (req: ApiRequest, key: string): boolean => {
+  if (!Object.prototype.hasOwnProperty.call(req.query, key)) return false;
+  return qstr(req, key) !== '0';
+};
+
+/** ValidationError with Keystone's "Expecting to find X in Y." wording. */
+export const expecting = (attribute: string, target: string) =>
+  new ApiError(400, `Expecting to find ${attribute} in ${target}. ${MALFORMED}`);
+
+/** "Cannot change ID" when a body names an id other than the path's [ResourceBase._require_matching_id]. */
+export function requireMatchingId(ref: Record<string, unknown>, pathId: string): void {
+  if (ref.id !== undefined && ref.id !== null && ref.id !== pathId) throw new ApiError(400, 'Cannot change ID');
+}
+
+/**
+ * Keystone's inexact list filters (`name__icontains=x`, `__contains`, `__startswith`,
+ * `__endswith`, with an `i` prefix for case-insensitive) on string attributes.
+ */
+export function inexactFilter<T>(items: T[], req: ApiRequest, attrs: Record<string, (x: T) => unknown>): T[] {
+  let out = items;
+  for (const [key, raw] of Object.entries(req.query)) {
+    const m = /^(.+)__(i?)(contains|startswith|endswith)$/.exec(key);
+    if (!m || !attrs[m[1]]) continue;
+    const get = attrs[m[1]];
+    const insensitive = m[2] === 'i';
+    const want = (Array.isArray(raw) ? raw[0] : raw) ?? '';
+    const w = insensitive ? want.toLowerCase() : want;
+    out = out.filter((x) => {
+      const v = get(x);
+      if (typeof v !== 'string') return false;
+      const s = insensitive ? v.toLowerCase() : v;
+      return m[3] === 'contains' ? s.includes(w) : m[3] === 'startswith' ? s.startsWith(w) : s.endsWith(w);
+    });
+  }
+  return out;
+}
+
+/** The id_string of keystone's parameter_types. */
+export const idPattern = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' };
+export const nullableIdPattern = { type: ['string', 'null'], minLength: 1, maxLength: 64, pattern: '^[a-zA-Z0-9-]+$' };
+export const booleanType = { type: 'boolean', enum: [true, false] };

@@ -2,7 +2,8 @@
 import type { Db } from '../../core/store';
 import { hexId } from '../../core/ids';
 import { ApiError } from '../../core/errors';
-import { duplicateName, notFoundError } from '../errors';
+import { conflictError, duplicateName, notFoundError } from '../errors';
+import { mergeOptions } from './identity';
 import { parseObj } from './json-columns';
 
 export interface RoleRow { id: string; name: string; domain_id: string; description: string | null; extra: string; options: string }
@@ -48,7 +49,9 @@ export class AssignmentModel {
 
   createRole(r: { id?: string; name: string; domainId?: string | null; description?: string | null; extra?: object; options?: object }): RoleRow {
     const domain = r.domainId ?? NULL_DOMAIN;
-    if (this.q.roleByName.get(r.name, domain)) throw duplicateName('role', r.name);
+    if (this.q.roleByName.get(r.name, domain)) {
+      throw r.domainId ? conflictError('role', `Duplicate entry found with name ${r.name} at domain ID ${r.domainId}`) : duplicateName('role', r.name);
+    }
     const id = r.id ?? hexId();
     this.db.prepare('INSERT INTO roles (id, name, domain_id, description, extra, options) VALUES (?, ?, ?, ?, ?, ?)').run(
       id, r.name, domain, r.description ?? null, JSON.stringify(r.extra ?? {}), JSON.stringify(r.options ?? {}));
@@ -60,28 +63,34 @@ export class AssignmentModel {
     if (patch.name !== undefined && patch.name !== cur.name && this.q.roleByName.get(patch.name, cur.domain_id)) {
       throw duplicateName('role', patch.name);
     }
-    if (parseObj(cur.options).immutable === true && !(patch.options && (patch.options as Record<string, unknown>).immutable === false)) {
-      throw new ApiError(403, `Role ${id} is immutable and cannot be modified.`);
+    // Keystone's check_immutable_update: an immutable role accepts only {"options": {"immutable": false|null, ...}}.
+    if (parseObj(cur.options).immutable === true) {
+      const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+      const opts = (patch.options ?? {}) as Record<string, unknown>;
+      if (keys.length > 1 || !('immutable' in opts) || (opts.immutable !== false && opts.immutable !== null)) {
+        throw new ApiError(403, `Unable to update immutable role resource: \`${id}. Set resource option "immutable" to false first.`);
+      }
     }
     this.db.prepare('UPDATE roles SET name = ?, description = ?, extra = ?, options = ? WHERE id = ?').run(
       patch.name ?? cur.name, patch.description === undefined ? cur.description : patch.description,
-      JSON.stringify({ ...parseObj(cur.extra), ...(patch.extra ?? {}) }), JSON.stringify({ ...parseObj(cur.options), ...(patch.options ?? {}) }), id);
+      JSON.stringify({ ...parseObj(cur.extra), ...(patch.extra ?? {}) }), JSON.stringify(mergeOptions(cur.options, patch.options)), id);
     return this.getRole(id);
   }
 
   deleteRole(id: string): void {
     const r = this.getRole(id);
-    if (parseObj(r.options).immutable === true) throw new ApiError(403, `Role ${id} is immutable and cannot be deleted.`);
+    if (parseObj(r.options).immutable === true) {
+      throw new ApiError(403, `Unable to delete immutable role resource: \`${id}. Set resource option "immutable" to false first.`);
+    }
     this.db.prepare('DELETE FROM roles WHERE id = ?').run(id);
   }
 
   addImplied(priorId: string, impliedId: string): void {
     this.getRole(priorId);
     this.getRole(impliedId);
-    if (priorId === impliedId || this.expand([impliedId]).includes(priorId)) {
-      throw new ApiError(403, `Cannot create a role implication that would form a loop: ${priorId} -> ${impliedId}.`);
-    }
-    this.db.prepare('INSERT OR IGNORE INTO implied_roles (prior_role_id, implied_role_id) VALUES (?, ?)').run(priorId, impliedId);
+    // Keystone accepts cycles (expansion stops at roles already seen); a repeated rule is a 409.
+    if (this.hasImplied(priorId, impliedId)) throw conflictError('implied_role', 'Duplicate entry');
+    this.db.prepare('INSERT INTO implied_roles (prior_role_id, implied_role_id) VALUES (?, ?)').run(priorId, impliedId);
   }
   hasImplied(priorId: string, impliedId: string): boolean {
     return this.q.implied.all(priorId).some((r) => r.implied_role_id === impliedId);

@@ -48,7 +48,7 @@ export class CatalogModel {
   }
   createRegion(r: { id?: string; description?: string; parentRegionId?: string | null; extra?: object }): RegionRow {
     const id = r.id ?? hexId();
-    if (this.q.region.get(id)) throw conflictError('region', `Duplicate ID, ${id}`);
+    if (this.q.region.get(id)) throw conflictError('region', `Duplicate ID, ${id}.`);
     if (r.parentRegionId && !this.q.region.get(r.parentRegionId)) throw notFoundError('region', r.parentRegionId);
     this.db.prepare('INSERT INTO regions (id, description, parent_region_id, extra) VALUES (?, ?, ?, ?)').run(
       id, r.description ?? '', r.parentRegionId ?? null, JSON.stringify(r.extra ?? {}));
@@ -61,7 +61,7 @@ export class CatalogModel {
       if (!this.q.region.get(patch.parentRegionId)) throw notFoundError('region', patch.parentRegionId);
       let p: string | null = patch.parentRegionId;
       for (let i = 0; p && i < 100; i++) {
-        if (p === id) throw new ApiError(400, `Circular reference or a repeated entry found in region tree - ${id}.`);
+        if (p === id) throw new ApiError(400, `The specified parent region ${id} would create a circular region hierarchy.`);
         p = this.q.region.get(p)?.parent_region_id ?? null;
       }
     }
@@ -71,15 +71,22 @@ export class CatalogModel {
     this.generation++;
     return this.getRegion(id);
   }
+  /** Deletes a region and its child regions, unless any of them has endpoints (keystone's RegionDeletionError). */
   deleteRegion(id: string): void {
     this.getRegion(id);
-    if (this.q.regions.all().some((r) => r.parent_region_id === id)) {
+    const all = this.q.regions.all();
+    const tree: string[] = [];
+    const walk = (rid: string) => {
+      if (tree.includes(rid) || tree.length > 10_000) return;
+      tree.push(rid);
+      for (const c of all.filter((r) => r.parent_region_id === rid)) walk(c.id);
+    };
+    walk(id);
+    if (this.q.endpoints.all().some((e) => e.region_id !== null && tree.includes(e.region_id))) {
       throw new ApiError(403, 'Unable to delete region ' + id + ' because it or its child regions have associated endpoints.');
     }
-    if (this.q.endpoints.all().some((e) => e.region_id === id)) {
-      throw new ApiError(403, 'Unable to delete region ' + id + ' because it or its child regions have associated endpoints.');
-    }
-    this.db.prepare('DELETE FROM regions WHERE id = ?').run(id);
+    const del = this.db.prepare('DELETE FROM regions WHERE id = ?');
+    for (const rid of [...tree].reverse()) del.run(rid);
     this.generation++;
   }
 
@@ -207,15 +214,18 @@ export function regionView(r: RegionRow, base: string) {
     links: { self: `${base}/v3/regions/${r.id}` },
   };
 }
+/** Keystone keeps a service's name and description with its extras: they come first; name is "" when unset. */
 export function serviceView(s: ServiceRow, base: string) {
-  const out: Record<string, unknown> = { ...parseObj(s.extra), id: s.id, type: s.type, enabled: bool(s.enabled), links: { self: `${base}/v3/services/${s.id}` } };
-  if (s.name !== null) out.name = s.name;
-  if (s.description !== null) out.description = s.description;
-  return out;
+  return {
+    name: s.name ?? '',
+    ...(s.description !== null ? { description: s.description } : {}),
+    ...parseObj(s.extra), id: s.id, type: s.type, enabled: bool(s.enabled), links: { self: `${base}/v3/services/${s.id}` },
+  };
 }
+/** Key order as Keystone: id, interface, region_id, service_id, url, enabled, region, links. */
 export function endpointView(e: EndpointRow, base: string) {
   return {
-    ...parseObj(e.extra), id: e.id, interface: e.interface, region_id: e.region_id, region: e.region_id, service_id: e.service_id,
-    url: e.url, enabled: bool(e.enabled), links: { self: `${base}/v3/endpoints/${e.id}` },
+    ...parseObj(e.extra), id: e.id, interface: e.interface, region_id: e.region_id, service_id: e.service_id,
+    url: e.url, enabled: bool(e.enabled), region: e.region_id, links: { self: `${base}/v3/endpoints/${e.id}` },
   };
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../core/store';
 import { hexId } from '../../core/ids';
 import { ApiError } from '../../core/errors';
 import { keystoneDate } from '../../core/time';
-import { duplicateName, notFoundError } from '../errors';
+import { conflictError, duplicateName, notFoundError } from '../errors';
 import { bool, parseObj } from './json-columns';
 
 export interface UserRow {
@@ -50,7 +50,9 @@ export class IdentityModel {
   }
 
   createUser(u: { name: string; domainId: string; enabled?: boolean; defaultProjectId?: string | null; description?: string | null; extra?: object; options?: object; passwordHash?: string | null }, now: Date): UserRow {
-    if (this.q.userByName.get(u.domainId, u.name)) throw duplicateName('user', u.name);
+    if (this.q.userByName.get(u.domainId, u.name)) {
+      throw conflictError('user', `Duplicate entry found with name ${u.name} at domain ID ${u.domainId}`);
+    }
     const id = hexId();
     this.db.prepare(`INSERT INTO users (id, name, domain_id, enabled, default_project_id, description, extra, options,
       password_hash, password_created_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
@@ -73,7 +75,7 @@ export class IdentityModel {
       patch.defaultProjectId === undefined ? cur.default_project_id : patch.defaultProjectId,
       patch.description === undefined ? cur.description : patch.description,
       JSON.stringify({ ...parseObj(cur.extra), ...(patch.extra ?? {}) }),
-      JSON.stringify({ ...parseObj(cur.options), ...(patch.options ?? {}) }), pw,
+      JSON.stringify(mergeOptions(cur.options, patch.options)), pw,
       patch.passwordHash !== undefined ? keystoneDate(now) : cur.password_created_at, id,
     );
     return this.getUser(id);
@@ -89,6 +91,9 @@ export class IdentityModel {
     if (!g) throw notFoundError('group', id);
     return g;
   }
+  findGroup(id: string): GroupRow | undefined {
+    return this.q.group.get(id);
+  }
   listGroups(): GroupRow[] {
     return this.q.groups.all();
   }
@@ -103,7 +108,9 @@ export class IdentityModel {
   }
 
   createGroup(g: { name: string; domainId: string; description?: string; extra?: object }): GroupRow {
-    if (this.q.groupByName.get(g.domainId, g.name)) throw duplicateName('group', g.name);
+    if (this.q.groupByName.get(g.domainId, g.name)) {
+      throw conflictError('group', `Duplicate entry found with name ${g.name} at domain ID ${g.domainId}`);
+    }
     const id = hexId();
     this.db.prepare('INSERT INTO groups (id, name, domain_id, description, extra) VALUES (?, ?, ?, ?, ?)').run(
       id, g.name, g.domainId, g.description ?? '', JSON.stringify(g.extra ?? {}));
@@ -134,29 +141,34 @@ export class IdentityModel {
     return this.q.member.get(userId, groupId)!.n > 0;
   }
   removeMember(groupId: string, userId: string): void {
-    this.getGroup(groupId);
-    this.getUser(userId);
     if (!this.isMember(groupId, userId)) {
-      throw new ApiError(404, `Could not find user, ${userId}, in group, ${groupId}.`);
+      this.getGroup(groupId);
+      this.getUser(userId);
+      throw new ApiError(404, `User '${userId}' not found in group '${groupId}'`);
     }
     this.db.prepare('DELETE FROM user_group_membership WHERE user_id = ? AND group_id = ?').run(userId, groupId);
   }
 }
 
-export function userView(u: UserRow, base: string) {
-  const out: Record<string, unknown> = {
-    ...parseObj(u.extra),
+/**
+ * A user as Keystone shows it: extras first (Keystone keeps description and email there),
+ * default_project_id only when set, and with `extra` (the extras again) only in PATCH responses.
+ */
+export function userView(u: UserRow, base: string, opts: { withExtra?: boolean } = {}) {
+  const extra = parseObj(u.extra);
+  if (u.description !== null && !('description' in extra)) extra.description = u.description;
+  return {
+    ...extra,
     id: u.id,
     name: u.name,
     domain_id: u.domain_id,
     enabled: bool(u.enabled),
+    ...(u.default_project_id ? { default_project_id: u.default_project_id } : {}),
     password_expires_at: u.password_expires_at,
+    ...(opts.withExtra ? { extra } : {}),
     options: parseObj(u.options),
     links: { self: `${base}/v3/users/${u.id}` },
   };
-  if (u.default_project_id) out.default_project_id = u.default_project_id;
-  if (u.description !== null) out.description = u.description;
-  return out;
 }
 
 export function groupView(g: GroupRow, base: string) {
@@ -168,4 +180,11 @@ export function groupView(g: GroupRow, base: string) {
     description: g.description,
     links: { self: `${base}/v3/groups/${g.id}` },
   };
+}
+
+/** Merges resource options; a null value removes the option, as Keystone's resource options do. */
+export function mergeOptions(current: string | null | undefined, patch: object | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...parseObj(current), ...(patch ?? {}) };
+  for (const [k, v] of Object.entries(out)) if (v === null) delete out[k];
+  return out;
 }

@@ -1,7 +1,8 @@
 /** Keystone's unified limits backend: registered limits (defaults) and project/domain limits. */
 import type { Db } from '../../core/store';
 import { hexId } from '../../core/ids';
-import { conflictError, notFoundError } from '../errors';
+import { ApiError } from '../../core/errors';
+import { conflictError } from '../errors';
 
 export interface RegisteredLimitRow { id: string; service_id: string; region_id: string | null; resource_name: string; default_limit: number; description: string | null }
 export interface LimitRow { id: string; project_id: string | null; domain_id: string | null; service_id: string; region_id: string | null; resource_name: string; resource_limit: number; description: string | null }
@@ -11,7 +12,7 @@ export class LimitModel {
 
   getRegistered(id: string): RegisteredLimitRow {
     const r = this.db.prepare<[string], RegisteredLimitRow>('SELECT * FROM registered_limits WHERE id = ?').get(id);
-    if (!r) throw notFoundError('registered limit', id);
+    if (!r) throw new ApiError(404, `Could not find registered limit for ${id}.`);
     return r;
   }
   listRegistered(): RegisteredLimitRow[] {
@@ -19,7 +20,7 @@ export class LimitModel {
   }
   createRegistered(r: { serviceId: string; regionId?: string | null; resourceName: string; defaultLimit: number; description?: string | null }): RegisteredLimitRow {
     const dup = this.listRegistered().find((x) => x.service_id === r.serviceId && (x.region_id ?? null) === (r.regionId ?? null) && x.resource_name === r.resourceName);
-    if (dup) throw conflictError('registered_limit', `Duplicate entry found with resource_name ${r.resourceName}`);
+    if (dup) throw conflictError('registered_limit', 'Duplicate entry');
     const id = hexId();
     this.db.prepare('INSERT INTO registered_limits (id, service_id, region_id, resource_name, default_limit, description) VALUES (?, ?, ?, ?, ?, ?)').run(
       id, r.serviceId, r.regionId ?? null, r.resourceName, r.defaultLimit, r.description ?? null);
@@ -39,7 +40,7 @@ export class LimitModel {
 
   get(id: string): LimitRow {
     const r = this.db.prepare<[string], LimitRow>('SELECT * FROM limits WHERE id = ?').get(id);
-    if (!r) throw notFoundError('limit', id);
+    if (!r) throw new ApiError(404, `Could not find limit for ${id}.`);
     return r;
   }
   list(): LimitRow[] {
@@ -48,7 +49,7 @@ export class LimitModel {
   create(l: { projectId?: string | null; domainId?: string | null; serviceId: string; regionId?: string | null; resourceName: string; resourceLimit: number; description?: string | null }): LimitRow {
     const dup = this.list().find((x) => x.service_id === l.serviceId && (x.region_id ?? null) === (l.regionId ?? null) && x.resource_name === l.resourceName
       && (x.project_id ?? null) === (l.projectId ?? null) && (x.domain_id ?? null) === (l.domainId ?? null));
-    if (dup) throw conflictError('limit', `Duplicate entry found with resource_name ${l.resourceName}`);
+    if (dup) throw conflictError('limit', 'Duplicate entry');
     const id = hexId();
     this.db.prepare('INSERT INTO limits (id, project_id, domain_id, service_id, region_id, resource_name, resource_limit, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
       id, l.projectId ?? null, l.domainId ?? null, l.serviceId, l.regionId ?? null, l.resourceName, l.resourceLimit, l.description ?? null);
@@ -74,8 +75,8 @@ export function registeredLimitView(r: RegisteredLimitRow, base: string) {
 }
 export function limitView(l: LimitRow, base: string) {
   return {
-    id: l.id, project_id: l.project_id, domain_id: l.domain_id, service_id: l.service_id, region_id: l.region_id,
-    resource_name: l.resource_name, resource_limit: l.resource_limit, description: l.description,
+    id: l.id, project_id: l.project_id, domain_id: l.domain_id, resource_limit: l.resource_limit, description: l.description,
+    service_id: l.service_id, region_id: l.region_id, resource_name: l.resource_name,
     links: { self: `${base}/v3/limits/${l.id}` },
   };
 }
