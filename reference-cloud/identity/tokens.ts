@@ -14,7 +14,7 @@ import { bool } from './models/json-columns';
 import type { UserRow } from './models/identity';
 import type { RoleRow } from './models/assignment';
 import type { CatalogEntry } from './models/catalog';
-import { unauthenticated } from './errors';
+import { CLIENT_ERROR, notFoundError, unauthenticated } from './errors';
 
 export interface ResolvedToken {
   payload: TokenPayload;
@@ -202,8 +202,13 @@ export class TokenService implements TokenValidator {
   private async authenticateAppCred(ac: AuthRequestBody['identity']['application_credential']) {
     if (!ac) throw new ApiError(400, "Invalid input for field 'identity/application_credential': 'application_credential' is a required property");
     let row;
-    if (ac.id) row = this.b.appCreds.find(ac.id);
-    else if (ac.name && ac.user) {
+    if (ac.id) {
+      // Keystone answers an unknown (or deleted) id with ApplicationCredentialNotFound (auth-appcred-unknown-id).
+      row = this.b.appCreds.find(ac.id);
+      if (!row) throw notFoundError('Application Credential', ac.id);
+    } else if (ac.name && !ac.user) {
+      throw new ApiError(400, `Expecting to find user in application credential. ${CLIENT_ERROR}`);
+    } else if (ac.name && ac.user) {
       let userId = ac.user.id;
       if (!userId && ac.user.name) {
         const d = ac.user.domain?.id ? this.b.resource.findDomain(ac.user.domain.id) : ac.user.domain?.name ? this.b.resource.findDomainByName(ac.user.domain.name) : undefined;

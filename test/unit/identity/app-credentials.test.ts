@@ -60,6 +60,9 @@ describe('application credentials', () => {
     const byName = await acAuth({ name: ac.name, secret: ac.secret, user: { id: m.id } });
     assert.equal(byName.status, 201, byName.text);
     assertError(await acAuth({ id: ac.id, secret: 'not-the-secret' }), 401, 'The request you have made requires authentication.');
+    assertError(await acAuth({ id: 'nonexistent', secret: 'x' }), 404, 'Could not find Application Credential: nonexistent.');
+    assertError(await acAuth({ name: ac.name, secret: ac.secret }), 400,
+      'Expecting to find user in application credential. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
   });
 
   test('roles: by name or id, limited to the token\'s roles; tokens carry only those roles', async () => {
