@@ -67,7 +67,8 @@ export async function verify(opts: VerifyOptions): Promise<number> {
         name: opts.name ? [opts.name] : [],
         parallel,
         format: [
-          'progress',
+          // Live progress: a bar with failures as they happen on a terminal, dots in CI logs.
+          process.stdout.isTTY ? 'progress-bar' : 'progress',
           ['junit', join(reports, 'junit.xml')],
           ['allure-cucumberjs/reporter', join(reports, '.allure-reporter.out')],
           ['summary', join(reports, 'summary.txt')],

@@ -44,6 +44,12 @@ export function buildHttpServer(services: MountedService[], log: Logger): Fastif
     exposeHeadRoutes: true,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // Errors Fastify raises before a route runs (a malformed URL, an over-long path
+    // parameter) are answered in the service's own envelope like any other.
+    frameworkErrors: (error, req, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      sendError(reply, serviceFor(req.url)?.def.envelope, new ApiError(status, status === 414 ? 'Request-URI Too Long.' : 'The request URL is not valid.'));
+    },
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -90,11 +96,16 @@ function mountService(scope: FastifyInstance, svc: MountedService): void {
           const reject = def.bodyErrors?.notJson;
           return reject ? done(new ApiError(reject.status, reject.message), undefined) : done(null, buf);
         }
+        let parsed: unknown;
         try {
-          done(null, sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' }));
+          parsed = sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' });
         } catch {
-          done(new ApiError(400, def.bodyErrors?.malformedJson ?? 'Malformed JSON in request body.'), undefined);
+          return done(new ApiError(400, def.bodyErrors?.malformedJson ?? 'Malformed JSON in request body.'), undefined);
         }
+        if (nestingDepth(parsed) > MAX_JSON_DEPTH) {
+          return done(new ApiError(400, `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
+        }
+        done(null, parsed);
       },
       (err: Error) => done(err, undefined),
     );
@@ -203,6 +214,23 @@ function sendError(reply: FastifyReply, envelope: ErrorEnvelope | undefined, err
   for (const [k, v] of Object.entries(rendered.headers)) reply.header(k, v);
   reply.header('Content-Type', rendered.contentType);
   reply.send(rendered.body);
+}
+
+/** No OpenStack request body comes close; deeper ones would only exhaust the stack later. */
+const MAX_JSON_DEPTH = 64;
+
+/** Depth of a parsed JSON value, computed without recursion. */
+export function nestingDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+  }
+  return max;
 }
 
 function isStream(x: unknown): x is Readable {
