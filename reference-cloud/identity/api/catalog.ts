@@ -36,7 +36,8 @@ const endpointCreate = { type: 'object', properties: endpointProperties, require
 const endpointUpdate = { type: 'object', properties: endpointProperties, minProperties: 1 };
 
 const REGION_COLS = ['description', 'id', 'parent_region_id', 'links'] as const;
-const SERVICE_COLS = ['enabled', 'name', 'type', 'description', 'id', 'links'] as const;
+// A service's description is one of its extras in Keystone (any JSON value).
+const SERVICE_COLS = ['enabled', 'name', 'type', 'id', 'links'] as const;
 const ENDPOINT_COLS = ['enabled', 'interface', 'region_id', 'region', 'service_id', 'url', 'id', 'links', 'legacy_endpoint_id'] as const;
 
 /** Substitutions keystone allows in endpoint URLs [keystone/common/utils.py WHITELISTED_PROPERTIES]. */
@@ -128,8 +129,7 @@ export function catalogRoutes(api: IdentityApi): Route[] {
       const s = member(req, 'service', serviceCreate, null);
       const { known, extra } = splitExtra(s, SERVICE_COLS);
       const row = b.store.tx(() => c.createService({
-        type: known.type as string, name: (known.name as string | undefined) ?? '', enabled: known.enabled as boolean | undefined,
-        description: known.description as string | null | undefined, extra,
+        type: known.type as string, name: (known.name as string | undefined) ?? '', enabled: known.enabled as boolean | undefined, extra,
       }));
       return created({ service: serviceView(row, req.baseUrl) });
     }),
@@ -145,8 +145,7 @@ export function catalogRoutes(api: IdentityApi): Route[] {
       requireMatchingId(s, cur.id);
       const { known, extra } = splitExtra(s, SERVICE_COLS);
       const row = b.store.tx(() => c.updateService(cur.id, {
-        type: known.type as string | undefined, name: known.name as string | undefined, enabled: known.enabled as boolean | undefined,
-        description: known.description as string | null | undefined, extra,
+        type: known.type as string | undefined, name: known.name as string | undefined, enabled: known.enabled as boolean | undefined, extra,
       }));
       return ok({ service: serviceView(row, req.baseUrl) });
     }),

@@ -49,7 +49,7 @@ export class CatalogModel {
   createRegion(r: { id?: string; description?: string; parentRegionId?: string | null; extra?: object }): RegionRow {
     const id = r.id ?? hexId();
     if (this.q.region.get(id)) throw conflictError('region', `Duplicate ID, ${id}.`);
-    if (r.parentRegionId && !this.q.region.get(r.parentRegionId)) throw notFoundError('region', r.parentRegionId);
+    if (r.parentRegionId != null && !this.q.region.get(r.parentRegionId)) throw notFoundError('region', r.parentRegionId);
     this.db.prepare('INSERT INTO regions (id, description, parent_region_id, extra) VALUES (?, ?, ?, ?)').run(
       id, r.description ?? '', r.parentRegionId ?? null, JSON.stringify(r.extra ?? {}));
     this.generation++;
@@ -57,7 +57,7 @@ export class CatalogModel {
   }
   updateRegion(id: string, patch: { description?: string; parentRegionId?: string | null; extra?: object }): RegionRow {
     const cur = this.getRegion(id);
-    if (patch.parentRegionId) {
+    if (patch.parentRegionId != null) {
       if (!this.q.region.get(patch.parentRegionId)) throw notFoundError('region', patch.parentRegionId);
       let p: string | null = patch.parentRegionId;
       for (let i = 0; p && i < 100; i++) {

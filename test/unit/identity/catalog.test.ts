@@ -50,6 +50,7 @@ describe('regions', () => {
     assertError(await call(cloud, 'POST', '/v3/regions', { token: admin, body: { region: { description: 5 } } }), 400,
       "Invalid input for field 'description': 5 is not of type 'string', 'null'");
     assertError(await call(cloud, 'POST', '/v3/regions', { token: admin, body: {} }), 400, "None is not of type 'object'");
+    assertError(await call(cloud, 'POST', '/v3/regions', { token: admin, body: { region: { parent_region_id: '' } } }), 404, 'Could not find region: .');
   });
 
   test('show, list (with parent filter), update, circular parent, cascading delete', async () => {
@@ -104,6 +105,11 @@ describe('services', () => {
     assert.equal(r.body.service.name, '');
     r = await call(cloud, 'POST', '/v3/services', { token: admin, body: { service: { type: 'compute', name: 'nova', description: 'd' } } });
     assert.deepEqual(Object.keys(r.body.service), ['name', 'description', 'id', 'type', 'enabled', 'links']);
+    // The description is one of the service's extras: any JSON value, kept as given.
+    r = await call(cloud, 'POST', '/v3/services', { token: admin, body: { service: { type: 'x', description: { lang: 'en' }, color: 'red' } } });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.body.service.description, { lang: 'en' });
+    assert.equal(r.body.service.color, 'red');
     assertError(await call(cloud, 'POST', '/v3/services', { token: admin, body: { service: { name: 'x' } } }), 400, "'type' is a required property");
     assertError(await call(cloud, 'POST', '/v3/services', { token: admin, body: { service: { type: 'x', enabled: 'no' } } }), 400,
       /^Invalid input for field 'enabled': 'no' is not of type 'boolean'/);

@@ -1,5 +1,9 @@
 /** Shared setup for the identity unit tests: an in-process cloud and a small HTTP client. */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { startCloud, type RunningCloud } from '../../../reference-cloud/core/cloud';
 import { loadConfig } from '../../../reference-cloud/core/config';
 import { ALL_SERVICES } from '../../../reference-cloud/services';
@@ -134,10 +138,6 @@ export class World {
 }
 
 // ---- response schemas (schemas/identity/*.json) ---------------------------------------------
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 let ajv: Ajv2020 | undefined;
 function schemas(): Ajv2020 {
