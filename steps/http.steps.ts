@@ -6,6 +6,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { checkExchange } from '../harness/wire';
+import { discoveryRoot } from '../harness/client';
 import { at } from './json-path';
 import type { StackproofWorld } from './support/world';
 
@@ -98,4 +99,11 @@ Then('I remember the response header {string} as {string}', function (this: Stac
 When('I send {word} {string} to the {word} service with the header {string} set to {string}', async function (
   this: StackproofWorld, method: string, path: string, service: string, header: string, value: string) {
   await this.send({ service, method, path, headers: { [header]: this.expand(value) } });
+});
+
+When('I send GET to the unversioned root of the {word} service without a token', async function (this: StackproofWorld, service: string) {
+  // The catalog may name the service versioned (…:5000/v3/) or not (…/identity); its version
+  // document lives at the root either way, as keystoneauth finds it.
+  const root = discoveryRoot(this.ctx.admin.endpointFor(service)).root;
+  this.last = await this.ctx.admin.request({ method: 'GET', url: root, auth: false, headers: { Accept: 'application/json' } });
 });

@@ -5,7 +5,7 @@ Feature: Identity version discovery
 
   @id:5b0c1d7e-8f3a-4c51-9a0e-2d6f1b7c4e01 @smoke
   Scenario: The identity root lists the v3 API with a self link
-    When I send GET "/" to the identity service without a token
+    When I send GET to the unversioned root of the identity service without a token
     Then the response is 300 matching the schema "identity/versions"
     And the response header "Location" matches "/v3/?$"
     And "versions.values[0].id" in the response matches "^v3\.\d+$"

@@ -26,3 +26,14 @@ describe('capability tags', () => {
     assert.deepEqual(summarise([{ id: 'v3.14', status: 'CURRENT', url: 'z' }]), { maxVersion: '3.14' });
   });
 });
+
+import { joinUrl } from '../../../harness/client/url';
+describe('joining an endpoint and a path', () => {
+  it('does not repeat a version the endpoint already names', () => {
+    assert.equal(joinUrl('http://h:5000/v3/', '/v3/projects'), 'http://h:5000/v3/projects');
+    assert.equal(joinUrl('http://h/identity', '/v3/projects'), 'http://h/identity/v3/projects');
+    assert.equal(joinUrl('http://h/compute/v2.1', '/servers'), 'http://h/compute/v2.1/servers');
+    assert.equal(joinUrl('http://h:5000/v3', '/v3'), 'http://h:5000/v3');
+    assert.equal(joinUrl('http://h:5000/v3', '/v30/x'), 'http://h:5000/v3/v30/x');
+  });
+});
