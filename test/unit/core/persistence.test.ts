@@ -82,3 +82,19 @@ describe('durability and time', () => {
     }
   });
 });
+
+describe('listeners', () => {
+  it('gives a service its own port when asked, with the catalog pointing there', async () => {
+    const cloud = await startCloud(loadConfig({ env: {}, overrides: { ephemeral: true, port: 0, ports: { identity: 0 }, logLevel: 'silent', passwordHashCost: 10 } }), { services: ALL_SERVICES });
+    try {
+      const url = new URL(cloud.endpoints.find((e) => e.service === 'identity')!.url);
+      assert.ok(Number(url.port) > 0);
+      const t = await token(cloud.authUrl, cloud.admin.password);
+      const res = await fetch(`${cloud.authUrl}/auth/catalog`, { headers: { 'X-Auth-Token': t } });
+      const catalog = ((await res.json()) as { catalog: { type: string; endpoints: { url: string }[] }[] }).catalog;
+      assert.ok(catalog.find((s) => s.type === 'identity')!.endpoints.every((e) => new URL(e.url).port === url.port));
+    } finally {
+      await cloud.close();
+    }
+  });
+});
