@@ -2,20 +2,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningCloud } from '../../../reference-cloud/core/cloud';
 import { validEndpointUrl } from '../../../reference-cloud/identity/api/catalog';
-import { World, adminToken, assertError, assertSchema, call, denied, startTestCloud, unique } from './helpers';
+import { World, useTestCloud, adminToken, assertError, assertSchema, call, denied, startTestCloud, unique } from './helpers';
 
 let cloud: RunningCloud;
 let admin: string;
 let w: World;
 
-before(async () => {
-  cloud = await startTestCloud();
-  admin = await adminToken(cloud);
-  w = new World(cloud, admin);
-});
-after(async () => {
-  await cloud?.close();
-});
+useTestCloud((c) => ({ cloud, admin, w } = c));
 
 const expecting = (what: string) =>
   `Expecting to find ${what}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`;

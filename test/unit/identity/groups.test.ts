@@ -1,20 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningCloud } from '../../../reference-cloud/core/cloud';
-import { World, adminToken, assertError, assertSchema, auth, call, denied, login, startTestCloud, unique } from './helpers';
+import { World, useTestCloud, adminToken, assertError, assertSchema, auth, call, denied, login, startTestCloud, unique } from './helpers';
 
 let cloud: RunningCloud;
 let admin: string;
 let w: World;
 
-before(async () => {
-  cloud = await startTestCloud();
-  admin = await adminToken(cloud);
-  w = new World(cloud, admin);
-});
-after(async () => {
-  await cloud?.close();
-});
+useTestCloud((c) => ({ cloud, admin, w } = c));
 
 async function group(name = unique('grp'), extra: Record<string, unknown> = {}): Promise<any> {
   const r = await call(cloud, 'POST', '/v3/groups', { token: admin, body: { group: { name, ...extra } } });

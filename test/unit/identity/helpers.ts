@@ -1,4 +1,5 @@
 /** Shared setup for the identity unit tests: an in-process cloud and a small HTTP client. */
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -166,3 +167,16 @@ export function assertError(r: Reply, status: number, message: string | RegExp):
 }
 
 export const denied = (rule: string) => `You are not authorized to perform the requested action: ${rule}.`;
+
+/** Starts one cloud for a test file (before) and stops it (after); hands the file its cloud, admin token and World. */
+export function useTestCloud(assign: (c: { cloud: RunningCloud; admin: string; w: World }) => void): void {
+  let cloud: RunningCloud | undefined;
+  before(async () => {
+    cloud = await startTestCloud();
+    const admin = await adminToken(cloud);
+    assign({ cloud, admin, w: new World(cloud, admin) });
+  });
+  after(async () => {
+    await cloud?.close();
+  });
+}

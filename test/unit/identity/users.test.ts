@@ -2,21 +2,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningCloud } from '../../../reference-cloud/core/cloud';
 import {
-  World, adminToken, assertError, assertSchema, auth, call, denied, login, startTestCloud, tokenValid, unique,
+  World, useTestCloud, adminToken, assertError, assertSchema, auth, call, denied, login, startTestCloud, tokenValid, unique,
 } from './helpers';
 
 let cloud: RunningCloud;
 let admin: string;
 let w: World;
 
-before(async () => {
-  cloud = await startTestCloud();
-  admin = await adminToken(cloud);
-  w = new World(cloud, admin);
-});
-after(async () => {
-  await cloud?.close();
-});
+useTestCloud((c) => ({ cloud, admin, w } = c));
 
 describe('users: create, read, update, delete', () => {
   test('create returns the user without the password, Keystone fields in order', async () => {
