@@ -55,6 +55,9 @@ export function titleFor(status: number): string {
   return HTTP_TITLES[status] ?? 'Error';
 }
 
+/** The 401 every OpenStack service answers for a missing, invalid or refused credential. */
+export const authenticationRequired = () => new ApiError(401, 'The request you have made requires authentication.');
+
 export const badRequest = (message: string, o?: ApiErrorOptions) => new ApiError(400, message, o);
 export const unauthorized = (message: string, o?: ApiErrorOptions) => new ApiError(401, message, o);
 export const forbidden = (message: string, o?: ApiErrorOptions) => new ApiError(403, message, o);

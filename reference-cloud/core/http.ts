@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import sjson from 'secure-json-parse';
 import type { Readable } from 'node:stream';
 import type { TokenValidator } from './auth-context';
-import { ApiError, toApiError } from './errors';
+import { ApiError, authenticationRequired, toApiError } from './errors';
 import type { ErrorEnvelope } from './envelopes';
 import { requestId as defaultRequestId } from './ids';
 import { safeUrl } from './logging';
@@ -170,10 +170,10 @@ async function runRoute(svc: MountedService, route: Route, req: FastifyRequest, 
     if (mode !== 'none') {
       const token = headerValue(req.headers['x-auth-token']);
       if (token) apiReq.auth = await tokens.validate(token);
-      else if (mode === 'token') throw new ApiError(401, 'The request you have made requires authentication.');
+      else if (mode === 'token') throw authenticationRequired();
     }
     if (route.policy) {
-      if (!apiReq.auth) throw new ApiError(401, 'The request you have made requires authentication.');
+      if (!apiReq.auth) throw authenticationRequired();
       if (!route.policy.check(apiReq.auth, apiReq)) {
         throw new ApiError(403, `You are not authorized to perform the requested action: ${route.policy.rule}.`);
       }

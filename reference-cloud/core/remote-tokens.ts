@@ -5,7 +5,7 @@
  */
 import { request } from 'undici';
 import type { AuthContext, TokenValidator } from './auth-context';
-import { ApiError } from './errors';
+import { ApiError, authenticationRequired } from './errors';
 
 export interface RemoteIdentity {
   /** e.g. http://identity:7700/identity/v3 */
@@ -35,7 +35,7 @@ export class RemoteTokenValidator implements TokenValidator {
     const hit = this.cache.get(token);
     if (hit && hit.until > now) {
       if (hit.ctx && hit.ctx.expiresAt.getTime() > now) return { ...hit.ctx, token };
-      if (!hit.ctx) throw invalidToken();
+      if (!hit.ctx) throw authenticationRequired();
     }
     const res = await request(`${this.remote.authUrl}/auth/tokens?nocatalog`, {
       method: 'GET',
@@ -49,7 +49,7 @@ export class RemoteTokenValidator implements TokenValidator {
     }
     if (res.statusCode === 404) {
       this.remember(token, { until: now + 10_000 });
-      throw invalidToken();
+      throw authenticationRequired();
     }
     if (res.statusCode !== 200) throw new ApiError(503, 'The identity service is unavailable.');
     const ctx = authContextFromTokenBody(token, JSON.parse(text));
@@ -84,7 +84,6 @@ export class RemoteTokenValidator implements TokenValidator {
   }
 }
 
-const invalidToken = () => new ApiError(401, 'The request you have made requires authentication.');
 
 interface TokenBody {
   token: {

@@ -7,7 +7,7 @@ export const conflictError = (kind: string, detail: string) =>
 export const duplicateName = (kind: string, name: string) => conflictError(kind, `Duplicate entry found with name ${name}`);
 export const validationError = (message: string) => new ApiError(400, message);
 export const forbiddenAction = (message: string) => new ApiError(403, message);
-export const unauthenticated = () => new ApiError(401, 'The request you have made requires authentication.');
+export { authenticationRequired as unauthenticated } from '../core/errors';
 
 /** The sentence Keystone appends to its 400 ValidationErrors. */
 export const CLIENT_ERROR =

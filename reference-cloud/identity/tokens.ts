@@ -88,7 +88,7 @@ export class TokenService implements TokenValidator {
     if (payload.appCredId) {
       const ac = this.b.appCreds.find(payload.appCredId);
       if (!ac || ac.user_id !== user.id) throw unauthenticated();
-      if (ac.expires_at && Date.parse(ac.expires_at + (ac.expires_at.endsWith('Z') ? '' : 'Z')) <= this.b.now().getTime()) throw unauthenticated();
+      if (appCredExpired(ac, this.b.now())) throw unauthenticated();
       appCred = { id: ac.id, name: ac.name, restricted: !bool(ac.unrestricted) };
       allowedRoles = new Set(this.b.assignment.expand(this.b.appCreds.roleIds(ac.id)));
     }
@@ -149,9 +149,10 @@ export class TokenService implements TokenValidator {
       const ac = await this.authenticateAppCred(body.identity.application_credential);
       userId = ac.user_id;
       appCredId = ac.id;
-      if (ac.expires_at) expiresAt = Math.min(expiresAt, Date.parse(ac.expires_at + (ac.expires_at.endsWith('Z') ? '' : 'Z')));
+      const acExpiry = appCredExpiresAt(ac);
+      if (acExpiry !== undefined) expiresAt = Math.min(expiresAt, acExpiry);
       if (body.scope && body.scope !== 'unscoped') {
-        throw new ApiError(401, 'The request you have made requires authentication.');
+        throw unauthenticated();
       }
       scope = ac.project_id ? { kind: 'project', id: ac.project_id } : ac.system ? { kind: 'system' } : { kind: 'unscoped' };
     } else if (methods.includes('password')) {
@@ -166,16 +167,15 @@ export class TokenService implements TokenValidator {
       methodNames = [...new Set([...prior.payload.methods, 'token'])];
       if (!body.scope && prior.payload.scope.kind !== 'unscoped') scope = prior.payload.scope;
     } else {
-      throw new ApiError(401, 'The request you have made requires authentication.');
+      throw unauthenticated();
     }
 
     const user = this.b.identity.getUser(userId);
     if (!scope) scope = this.scopeFrom(body.scope, user);
-    // Keystone words this "User X has no access to project Y" only with insecure_debug; otherwise the
-    // generic 401 (auth-password-project-no-role, -domain-no-role, -system-no-role).
-    if (scope.kind !== 'unscoped' && this.effectiveRoles(user.id, scope).length === 0) throw unauthenticated();
     const payload: TokenPayload = { userId, methods: methodNames, scope, issuedAt: now, expiresAt, auditIds: audit, appCredId };
     const token = this.b.keys.encode(payload);
+    // resolve() checks the new token like any other: no role on the scope is Keystone's generic
+    // 401 (auth-password-project-no-role, -domain-no-role, -system-no-role).
     return { token, resolved: this.resolve(token) };
   }
 
@@ -186,12 +186,12 @@ export class TokenService implements TokenValidator {
     if (u.id) user = this.b.identity.findUser(u.id);
     else if (u.name) {
       if (!u.domain || (!u.domain.id && !u.domain.name)) {
-        throw new ApiError(400, 'Expecting to find domain in user. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
+        throw new ApiError(400, `Expecting to find domain in user. ${CLIENT_ERROR}`);
       }
       const domain = u.domain.id ? this.b.resource.findDomain(u.domain.id) : this.b.resource.findDomainByName(u.domain.name!);
       if (domain) user = this.b.identity.findUserByName(domain.id, u.name);
     } else {
-      throw new ApiError(400, 'Expecting to find id or name in user. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
+      throw new ApiError(400, `Expecting to find id or name in user. ${CLIENT_ERROR}`);
     }
     const ok = await this.b.passwords.verify(user?.id ?? '', u.password, user?.password_hash);
     if (!user || !ok) throw unauthenticated();
@@ -220,9 +220,7 @@ export class TokenService implements TokenValidator {
     }
     const ok = await this.b.passwords.verify(row ? `appcred:${row.id}` : '', ac.secret, row?.secret_hash);
     if (!row || !ok) throw unauthenticated();
-    if (row.expires_at && Date.parse(row.expires_at + (row.expires_at.endsWith('Z') ? '' : 'Z')) <= this.b.now().getTime()) {
-      throw unauthenticated();
-    }
+    if (appCredExpired(row, this.b.now())) throw unauthenticated();
     this.assertUserActive(this.b.identity.getUser(row.user_id));
     return row;
   }
@@ -261,12 +259,12 @@ export class TokenService implements TokenValidator {
       if (s.project.id) p = this.b.resource.findProject(s.project.id);
       else if (s.project.name) {
         if (!s.project.domain || (!s.project.domain.id && !s.project.domain.name)) {
-          throw new ApiError(400, 'Expecting to find domain in project. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
+          throw new ApiError(400, `Expecting to find domain in project. ${CLIENT_ERROR}`);
         }
         const d = s.project.domain.id ? this.b.resource.findDomain(s.project.domain.id) : this.b.resource.findDomainByName(s.project.domain.name!);
         p = d ? this.b.resource.findProjectByName(d.id, s.project.name) : undefined;
       } else {
-        throw new ApiError(400, 'Expecting to find id or name in project. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
+        throw new ApiError(400, `Expecting to find id or name in project. ${CLIENT_ERROR}`);
       }
       if (!p) throw new ApiError(401, `Could not find project: ${s.project.id ?? s.project.name}.`);
       if (!bool(p.enabled)) throw new ApiError(401, `Project is disabled: ${p.id}.`);
@@ -353,4 +351,15 @@ export function toAuthContext(token: string, r: ResolvedToken): AuthContext {
     expiresAt: new Date(r.payload.expiresAt),
     applicationCredential: r.appCred,
   };
+}
+
+/** An application credential's expiry in ms (stored like Keystone, without a zone: UTC). */
+function appCredExpiresAt(ac: { expires_at: string | null }): number | undefined {
+  if (!ac.expires_at) return undefined;
+  return Date.parse(ac.expires_at.endsWith('Z') ? ac.expires_at : `${ac.expires_at}Z`);
+}
+
+function appCredExpired(ac: { expires_at: string | null }, now: Date): boolean {
+  const at = appCredExpiresAt(ac);
+  return at !== undefined && at <= now.getTime();
 }

@@ -12,7 +12,7 @@ import { keystoneDate } from '../../core/time';
 import { appCredView, type AppCredRow } from '../models/app-credentials';
 import { roleView, type RoleRow } from '../models/assignment';
 import { hexId } from '../../core/ids';
-import { notFoundError } from '../errors';
+import { CLIENT_ERROR, notFoundError } from '../errors';
 import { type IdentityApi, booleanType, created, denied, enforce, filterBy, idPattern, list, member, noContent, ok, route } from './helpers';
 
 /** [keystone/application_credential/schema.py] application_credential_create */
@@ -51,7 +51,6 @@ const appCredCreate = {
   required: ['name'],
 };
 
-const MALFORMED = 'The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
 /** Keystone's _generate_secret: 64 random bytes, urlsafe base64 without padding (86 characters). */
 export const generateSecret = (): string => randomBytes(64).toString('base64url');
@@ -61,8 +60,8 @@ function parseExpiration(value: string, now: Date): string {
   const s = /[zZ]$|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`;
   const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?([zZ]|[+-]\d\d:?\d\d)$/.test(s);
   const t = ok ? Date.parse(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : NaN;
-  if (Number.isNaN(t)) throw new ApiError(400, `Timestamp not in expected format. ${MALFORMED}`);
-  if (t < now.getTime()) throw new ApiError(400, `The 'expires_at' must not be before now. ${MALFORMED}`);
+  if (Number.isNaN(t)) throw new ApiError(400, `Timestamp not in expected format. ${CLIENT_ERROR}`);
+  if (t < now.getTime()) throw new ApiError(400, `The 'expires_at' must not be before now. ${CLIENT_ERROR}`);
   return keystoneDate(new Date(t));
 }
 

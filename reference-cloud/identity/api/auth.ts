@@ -5,7 +5,7 @@ import { rule, admin, anyRole } from '../../core/policy';
 import type { ApiRequest, Route } from '../../core/service';
 import { bool } from '../models/json-columns';
 import { domainView, projectView } from '../models/resource';
-import { CLIENT_ERROR } from '../errors';
+import { CLIENT_ERROR, unauthenticated } from '../errors';
 import { type IdentityApi, ok, noContent, qflag, route, validate } from './helpers';
 
 const domainRef = {
@@ -83,7 +83,7 @@ export function authRoutes(api: IdentityApi): Route[] {
       validate(auth, authSchema);
       const a = auth as Parameters<typeof tokens.issue>[0];
       for (const m of a.identity.methods) {
-        if (!SUPPORTED.includes(m)) throw new ApiError(401, 'The request you have made requires authentication.');
+        if (!SUPPORTED.includes(m)) throw unauthenticated();
       }
       const { token, resolved } = await tokens.issue(a);
       return { status: 201, headers: { 'X-Subject-Token': token }, body: tokens.body(resolved, !qflag(req, 'nocatalog')) };

@@ -105,7 +105,6 @@ export const tagsSchema = {
 // ---------------------------------------------------------------------------------------------
 // Keystone's own request handling, as keystone/server/flask/common.py does it.
 
-const MALFORMED = 'The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
 /**
  * The JSON body the way Keystone's ResourceBase.request_body_json reads it: {} when there is
@@ -114,8 +113,8 @@ const MALFORMED = 'The server could not comply with the request since it is eith
 export function bodyObject(req: ApiRequest): Record<string, unknown> {
   const b = req.body;
   if (b === undefined || b === null) return {};
-  if (Buffer.isBuffer(b)) throw new ApiError(400, `Expecting to find application/json in Content-Type header. ${MALFORMED}`);
-  if (typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, `Expecting to find valid JSON in request body. ${MALFORMED}`);
+  if (Buffer.isBuffer(b)) throw new ApiError(400, `Expecting to find application/json in Content-Type header. ${CLIENT_ERROR}`);
+  if (typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, `Expecting to find valid JSON in request body. ${CLIENT_ERROR}`);
   return b as Record<string, unknown>;
 }
 
@@ -146,7 +145,7 @@ export const qtrue = (req: ApiRequest, key: string): boolean => {
 
 /** ValidationError with Keystone's "Expecting to find X in Y." wording. */
 export const expecting = (attribute: string, target: string) =>
-  new ApiError(400, `Expecting to find ${attribute} in ${target}. ${MALFORMED}`);
+  new ApiError(400, `Expecting to find ${attribute} in ${target}. ${CLIENT_ERROR}`);
 
 /** "Cannot change ID" when a body names an id other than the path's [ResourceBase._require_matching_id]. */
 export function requireMatchingId(ref: Record<string, unknown>, pathId: string): void {

@@ -3,6 +3,7 @@ import { ApiError } from '../../core/errors';
 import { rule, admin, systemReader, domainReaderOf } from '../../core/policy';
 import type { ApiRequest, Route } from '../../core/service';
 import { bool, splitExtra } from '../models/json-columns';
+import { CLIENT_ERROR } from '../errors';
 import { DEFAULT_DOMAIN_ID, domainView, projectView } from '../models/resource';
 import {
   type IdentityApi, created, description, enabled, entity, filterBy, list, nameString, noContent, nullableId, ok, qstr, route,
@@ -155,7 +156,7 @@ export function resourceRoutes(api: IdentityApi): Route[] {
     route(api, 'PUT', '/v3/projects/:project_id/tags', rule('identity:update_project_tags', admin), (req) => {
       const body = req.body as { tags?: unknown } | undefined;
       if (!body || typeof body !== 'object' || body.tags === undefined) {
-        throw new ApiError(400, 'Expecting to find tags in request body. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
+        throw new ApiError(400, `Expecting to find tags in request body. ${CLIENT_ERROR}`);
       }
       validate(body.tags, tagsSchema);
       const row = b.resource.updateProject(getProject(req).id, { tags: body.tags as string[] });
