@@ -2,29 +2,51 @@
 import type { Session, VersionInfo } from '../client';
 import type { Capabilities, ServiceCapability } from './requirements';
 
-export async function discoverCapabilities(session: Session): Promise<Capabilities> {
+export interface DiscoveredService {
+  type: string;
+  name?: string;
+  versions: VersionInfo[];
+  /** Why version discovery failed, when it did. */
+  error?: string;
+}
+
+export interface Discovery {
+  roles: string[];
+  services: DiscoveredService[];
+  /** Network extension aliases, sorted. */
+  extensions: string[];
+}
+
+/** Everything the target says about itself (the `discover` command prints this). */
+export async function discoverTarget(session: Session): Promise<Discovery> {
   const token = await session.authenticate();
-  const catalog = token.body.catalog ?? [];
-  const services: Record<string, ServiceCapability> = {};
-  await Promise.all(catalog.map(async (svc) => {
-    if (!svc.endpoints?.length) return;
-    let versions: VersionInfo[] = [];
-    if (svc.type !== 'object-store') {
-      try {
-        versions = await session.discoverVersions(svc.type);
-      } catch {
-        versions = [];
-      }
+  const catalog = (token.body.catalog ?? []).filter((svc) => svc.endpoints?.length);
+  const services = await Promise.all(catalog.map(async (svc): Promise<DiscoveredService> => {
+    // The SDK skips discovery for object-store too: Swift has no version document.
+    if (svc.type === 'object-store') return { type: svc.type, name: svc.name, versions: [] };
+    try {
+      return { type: svc.type, name: svc.name, versions: await session.discoverVersions(svc.type) };
+    } catch (e) {
+      return { type: svc.type, name: svc.name, versions: [], error: (e as Error).message };
     }
-    services[svc.type] = summarise(versions);
   }));
   let extensions: string[] = [];
-  if (services.network) {
+  if (services.some((s) => s.type === 'network')) {
     const ex = await session.request({ service: 'network', method: 'GET', path: '/v2.0/extensions' });
     const list = (ex.response.json as { extensions?: { alias: string }[] } | undefined)?.extensions ?? [];
-    extensions = list.map((e) => e.alias);
+    extensions = list.map((e) => e.alias).sort();
   }
-  return { services, admin: (token.body.roles ?? []).some((r) => r.name === 'admin'), extensions };
+  return { roles: (token.body.roles ?? []).map((r) => r.name), services, extensions };
+}
+
+/** What capability tags are checked against. */
+export async function discoverCapabilities(session: Session): Promise<Capabilities> {
+  const d = await discoverTarget(session);
+  return {
+    services: Object.fromEntries(d.services.map((s) => [s.type, summarise(s.versions)])),
+    admin: d.roles.includes('admin'),
+    extensions: d.extensions,
+  };
 }
 
 /** The newest usable version: a CURRENT one, else the highest listed; microversions win over ids. */
