@@ -12,7 +12,7 @@ import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { startCloud, type RunningCloud } from '../../reference-cloud/core/cloud';
 import { loadConfig } from '../../reference-cloud/core/config';
 import { ALL_SERVICES } from '../../reference-cloud/services';
-import { loadTarget, writeCloudsYaml } from '../config';
+import { loadTarget, writeCloudsYaml, type Target } from '../config';
 import { Session } from '../client';
 import { discoverCapabilities } from '../capabilities';
 import { REFERENCE_CLOUD_NAME, targetForCloud } from './cloud-target';
@@ -54,7 +54,7 @@ export async function verify(opts: VerifyOptions): Promise<number> {
     const target = loadTarget({ cloud: process.env.OS_CLOUD });
     if (!target) throw new Error('no target');
     process.stdout.write(`Target: cloud "${target.name}" at ${target.auth.authUrl}\n`);
-    await writeEnvironment(results, target.name, target.regionName);
+    await writeEnvironment(results, target);
     writeFileSync(join(results, 'categories.json'), JSON.stringify(CATEGORIES, null, 2));
 
     const parallel = Number(opts.parallel ?? 0);
@@ -91,10 +91,9 @@ export async function verify(opts: VerifyOptions): Promise<number> {
   }
 }
 
-async function writeEnvironment(results: string, cloudName: string, region?: string): Promise<void> {
-  const target = loadTarget({ cloud: cloudName })!;
+async function writeEnvironment(results: string, target: Target): Promise<void> {
   const session = new Session(target);
-  const lines = [`cloud=${cloudName}`, `auth_url=${target.auth.authUrl}`, `region=${region ?? ''}`];
+  const lines = [`cloud=${target.name}`, `auth_url=${target.auth.authUrl}`, `region=${target.regionName ?? ''}`];
   try {
     const caps = await discoverCapabilities(session);
     for (const [type, c] of Object.entries(caps.services).sort()) lines.push(`${type}=${c.maxVersion ?? ''}`);
