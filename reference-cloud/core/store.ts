@@ -38,18 +38,11 @@ export function openStore(dataDir: string, service: string, migrations: Migratio
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db, migrations, release);
-  const txCache = new Map<Function, Function>();
   return {
     db,
     dir,
-    tx<T>(fn: () => T): T {
-      let wrapped = txCache.get(fn) as ((() => T) & { immediate: () => T }) | undefined;
-      if (!wrapped) {
-        wrapped = db.transaction(fn) as unknown as (() => T) & { immediate: () => T };
-        if (txCache.size < 1000) txCache.set(fn, wrapped);
-      }
-      return wrapped.immediate();
-    },
+    // Callers pass fresh closures, so there is nothing to cache: wrapping is cheap.
+    tx: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     close: () => db.close(),
   };
 }
