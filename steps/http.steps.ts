@@ -16,6 +16,10 @@ Given('I am the cloud admin', function (this: StackproofWorld) {
 Given(/^I am (?:a|the) (member|reader) of my project$/, function (this: StackproofWorld, role: string) {
   this.persona = role;
 });
+/** A member of a second project ({other_project_id}): the other tenant in isolation and sharing scenarios. */
+Given('I am a member of the other project', function (this: StackproofWorld) {
+  this.persona = 'other';
+});
 
 When('I send {word} {string} to the {word} service', async function (this: StackproofWorld, method: string, path: string, service: string) {
   await this.send({ service, method, path });

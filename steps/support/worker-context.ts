@@ -73,25 +73,35 @@ async function provisionWorkerAccounts(ctx: WorkerContext): Promise<void> {
   const projectId = await create('project', '/v3/projects', 'project', { name: `${ctx.prefix}-project`, description: 'stackproof worker project', domain_id: 'default' });
   ctx.vars.project_id = projectId;
   ctx.vars.project_name = `${ctx.prefix}-project`;
-  for (const role of ['member', 'reader']) {
+  const otherProjectId = await create('project', '/v3/projects', 'project', { name: `${ctx.prefix}-project2`, description: 'stackproof worker project (a second tenant)', domain_id: 'default' });
+  ctx.vars.other_project_id = otherProjectId;
+  ctx.vars.other_project_name = `${ctx.prefix}-project2`;
+  // member and reader in the worker's project; "other" is a member of a second project, for
+  // isolation and sharing between tenants.
+  const people: { persona: string; role: string; project: string }[] = [
+    { persona: 'member', role: 'member', project: projectId },
+    { persona: 'reader', role: 'reader', project: projectId },
+    { persona: 'other', role: 'member', project: otherProjectId },
+  ];
+  for (const { persona, role, project } of people) {
     const password = randomBytes(18).toString('base64url');
-    const name = `${ctx.prefix}-${role}`;
-    const userId = await create('user', '/v3/users', 'user', { name, password, domain_id: 'default', default_project_id: projectId });
+    const name = `${ctx.prefix}-${persona}`;
+    const userId = await create('user', '/v3/users', 'user', { name, password, domain_id: 'default', default_project_id: project });
     const rid = roleId(role);
     if (!rid) throw new Error(`the target has no "${role}" role`);
-    const grant = await s.request({ service: 'identity', method: 'PUT', path: `/v3/projects/${projectId}/users/${userId}/roles/${rid}` });
+    const grant = await s.request({ service: 'identity', method: 'PUT', path: `/v3/projects/${project}/users/${userId}/roles/${rid}` });
     if (grant.response.status !== 204) throw new Error(`could not grant ${role} to the worker's user: ${grant.response.status}`);
-    ctx.vars[`${role}_user_id`] = userId;
-    ctx.vars[`${role}_user_name`] = name;
+    ctx.vars[`${persona}_user_id`] = userId;
+    ctx.vars[`${persona}_user_name`] = name;
     ctx.vars[`${role}_role_id`] = rid;
-    ctx.personas.set(role, {
-      name: role,
+    ctx.personas.set(persona, {
+      name: persona,
       userId,
       target: {
         ...ctx.target,
-        name: `${ctx.target.name}-${role}`,
+        name: `${ctx.target.name}-${persona}`,
         authType: 'password',
-        auth: { authUrl: ctx.target.auth.authUrl, username: name, password, userDomainId: 'default', projectId },
+        auth: { authUrl: ctx.target.auth.authUrl, username: name, password, userDomainId: 'default', projectId: project },
       },
     });
   }
