@@ -8,53 +8,15 @@
  * Bounded: each load phase runs BENCH_SECONDS (default 5) seconds.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
 import { Pool } from 'undici';
+import { freePort, load, rssMb, type BenchEnv } from './lib';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Service bench modules, run in order after identity: each takes the running cloud. */
+const MODULES: { name: string; run: (env: BenchEnv) => Promise<void> }[] = [];
 const ROOT = resolve(__dirname, '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-async function load(name: string, pool: Pool, concurrency: number, make: () => { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }, expect: number) {
-  const end = Date.now() + SECONDS * 1000;
-  let ok = 0;
-  let bad = 0;
-  const lat: number[] = [];
-  const worker = async () => {
-    while (Date.now() < end) {
-      const t = performance.now();
-      const r = await pool.request(make());
-      await r.body.dump();
-      lat.push(performance.now() - t);
-      if (r.statusCode === expect) ok++;
-      else bad++;
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const secs = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))].toFixed(1);
-  console.log(`${name.padEnd(28)} ${(ok / secs).toFixed(0).padStart(7)} /s  (concurrency ${concurrency}, ${ok} ok, ${bad} failed, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms)`);
-  return ok / secs;
-}
 
 async function main() {
   const port = await freePort();
@@ -95,6 +57,12 @@ async function main() {
   const wrong = authBody.replace('bench-secret', 'wrong-secret');
   await load('wrong password (full scrypt)', pool, 8, () => ({ method: 'POST', path: '/identity/v3/auth/tokens', headers: { 'content-type': 'application/json' }, body: wrong }), 401);
   console.log(`RSS after load               ${rssMb(child.pid!).toFixed(1)} MB`);
+  const only = process.argv.slice(2);
+  for (const m of MODULES) {
+    if (only.length && !only.includes(m.name)) continue;
+    await m.run({ port, pool, token, pid: child.pid!, dataDir });
+    console.log(`RSS after ${m.name.padEnd(19)}${rssMb(child.pid!).toFixed(1)} MB`);
+  }
   await pool.close();
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
