@@ -20,6 +20,21 @@ export interface SendOptions {
   anonymous?: boolean;
 }
 
+/**
+ * Requests that change or act on something rather than create it: Nova/Cinder actions, Glance
+ * data, staging, import and state actions, Neutron router interface and extra-route updates.
+ */
+const NOT_A_CREATE = /\/(action|password|file|stage|import|actions\/[\w-]+|(?:add|remove)_router_interface|(?:add|remove)_extraroutes)$/;
+
+/** The id of what a POST created: `{"<wrapper>": {"id"}}` (most services) or `{"id"}` (Glance). */
+function createdId(json: unknown): string | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const top = json as Record<string, unknown>;
+  if (typeof top.id === 'string') return top.id;
+  const first = Object.values(top)[0] as { id?: unknown } | undefined;
+  return first && typeof first === 'object' && typeof first.id === 'string' ? first.id : undefined;
+}
+
 export class StackproofWorld extends World {
   persona = 'admin';
   vars: Record<string, string> = {};
@@ -83,7 +98,7 @@ export class StackproofWorld extends World {
   private intendCreate(service: string, method: string, path: string, body?: string): string | undefined {
     if (service === 'identity' && /\/auth\/tokens/.test(path)) return undefined;
     if (method !== 'POST' && method !== 'PUT') return undefined;
-    if (method === 'POST' && /\/(action|password)$/.test(path)) return undefined;
+    if (NOT_A_CREATE.test(path.split('?')[0])) return undefined;
     let name = '';
     try {
       const parsed = body ? (JSON.parse(body) as Record<string, { name?: string }>) : {};
@@ -110,7 +125,7 @@ export class StackproofWorld extends World {
     if (!entryId) return;
     const ok = ex.response.status >= 200 && ex.response.status < 300;
     const json = ex.response.json as Record<string, { id?: string }> | undefined;
-    const id = method === 'POST' ? (json && typeof json === 'object' ? Object.values(json)[0]?.id : undefined) : bare;
+    const id = method === 'POST' ? createdId(json) : bare;
     if (!ok || !id) {
       this.ctx.ledger.deleted(entryId, 'gone');
       return;
