@@ -111,3 +111,72 @@ When('I send GET to the unversioned root of the {word} service without a token',
   const root = discoveryRoot(this.ctx.admin.endpointFor(service)).root;
   this.last = await this.ctx.admin.request({ method: 'GET', url: root, auth: false, headers: { Accept: 'application/json' } });
 });
+
+// image-features additions
+/** A body sent with a Content-Type of the step's choosing (Glance's JSON-patch media type, a wrong one for a 415). */
+When('I send {word} {string} to the {word} service as {string} with:', async function (
+  this: StackproofWorld, method: string, path: string, service: string, contentType: string, body: string) {
+  await this.send({ service, method, path, body, headers: { 'Content-Type': contentType } });
+});
+/** For answers that real services send without X-Openstack-Request-Id (Glance's version documents and its 401s). */
+Then('the response is {int} matching the schema {string}, with or without a request id', function (this: StackproofWorld, status: number, schema: string) {
+  checkExchange(this.last!, { status, schema, requestId: false });
+});
+Then(/^the list "([^"]*)" in the response (contains|does not contain) "([^"]*)"$/, function (this: StackproofWorld, path: string, how: string, expected: string) {
+  const list = at(this.json(), path);
+  assert.ok(Array.isArray(list), `${path} in the response is not a list: ${JSON.stringify(list)?.slice(0, 200)}`);
+  const want = this.expand(expected);
+  assert.equal(list.map(String).includes(want), how === 'contains', `${path} is ${JSON.stringify(list)}, which ${how === 'contains' ? 'lacks' : 'has'} "${want}"`);
+});
+
+// network-features additions
+/** Numbers that must grow, such as a revision_number after an update ("{rev}" from an earlier step). */
+Then('{string} in the response is greater than {string}', function (this: StackproofWorld, path: string, than: string) {
+  const v = at(this.json(), path);
+  const limit = Number(this.expand(than));
+  assert.ok(typeof v === 'number' && v > limit, `${path} in the response is ${JSON.stringify(v)}, expected a number greater than ${limit}`);
+});
+/** Deep partial match: the item has every field of the JSON object given (objects compared field by field, other values exactly). */
+function containsSubset(item: unknown, want: unknown): boolean {
+  if (want !== null && typeof want === 'object' && !Array.isArray(want)) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return false;
+    return Object.entries(want).every(([k, v]) => containsSubset((item as Record<string, unknown>)[k], v));
+  }
+  return JSON.stringify(item) === JSON.stringify(want);
+}
+Then(/^the list "([^"]*)" in the response (contains|does not contain) an item with:$/, function (
+  this: StackproofWorld, path: string, how: string, doc: string) {
+  const list = at(this.json(), path);
+  assert.ok(Array.isArray(list), `${path} in the response is not a list: ${JSON.stringify(list)?.slice(0, 200)}`);
+  const want = JSON.parse(this.expand(doc)) as unknown;
+  const found = list.some((item) => containsSubset(item, want));
+  assert.equal(found, how === 'contains', `${path} ${how === 'contains' ? 'has no' : 'has an'} item with ${JSON.stringify(want)}: ${JSON.stringify(list).slice(0, 600)}`);
+});
+Then('every item of the list {string} in the response has {string} equal to {string}', function (
+  this: StackproofWorld, path: string, field: string, expected: string) {
+  const list = at(this.json(), path);
+  assert.ok(Array.isArray(list), `${path} in the response is not a list: ${JSON.stringify(list)?.slice(0, 200)}`);
+  const want = this.expand(expected);
+  const odd = list.filter((item) => String(at(item, field)) !== want);
+  assert.equal(odd.length, 0, `${odd.length} of ${list.length} items of ${path} have ${field} other than "${want}": ${JSON.stringify(odd).slice(0, 300)}`);
+});
+Then('every item of the list {string} in the response has exactly the fields {string}', function (
+  this: StackproofWorld, path: string, fields: string) {
+  const list = at(this.json(), path);
+  assert.ok(Array.isArray(list) && list.length > 0, `${path} in the response is not a non-empty list: ${JSON.stringify(list)?.slice(0, 200)}`);
+  const want = fields.split(',').map((f) => f.trim()).sort();
+  for (const item of list) assert.deepEqual(Object.keys(item as object).sort(), want, `an item of ${path} has the fields ${Object.keys(item as object).join(', ')}`);
+});
+Then(/^the values of "([^"]*)" in the list "([^"]*)" in the response are in (ascending|descending) order$/, function (
+  this: StackproofWorld, field: string, path: string, dir: string) {
+  const list = at(this.json(), path);
+  assert.ok(Array.isArray(list), `${path} in the response is not a list: ${JSON.stringify(list)?.slice(0, 200)}`);
+  const values = list.map((item) => String(at(item, field)));
+  const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (dir === 'descending') sorted.reverse();
+  assert.deepEqual(values, sorted, `${field} of ${path} is not in ${dir} order: ${JSON.stringify(values)}`);
+});
+When('I send {word} {string} to the {word} service with the header {string} set to {string} and the body:', async function (
+  this: StackproofWorld, method: string, path: string, service: string, header: string, value: string, body: string) {
+  await this.send({ service, method, path, body, headers: { [header]: this.expand(value) } });
+});

@@ -5,6 +5,7 @@ export interface Exchange {
     url: string;
     /** Header names lower-cased. */
     headers: Record<string, string>;
+    /** The body as sent; a binary body is described as `<N bytes>` instead. */
     body?: string;
   };
   response: {
@@ -14,6 +15,11 @@ export interface Exchange {
     text: string;
     /** The parsed body when it is JSON. */
     json?: unknown;
+    /**
+     * The body's bytes, kept when its content type is absent or not text (JSON, text/*, HTML,
+     * XML): image data, for instance. `text` then says `<N bytes of <content type>>` instead.
+     */
+    bytes?: Buffer;
   };
   durationMs: number;
 }

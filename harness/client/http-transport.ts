@@ -20,7 +20,8 @@ export interface OutgoingRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** Text, or bytes (image data, for instance). */
+  body?: string | Uint8Array;
 }
 
 export class HttpTransport {
@@ -52,6 +53,7 @@ export class HttpTransport {
     let status: number;
     let rawHeaders: Record<string, string | string[] | undefined>;
     let text: string;
+    let raw: Buffer;
     try {
       const res = await this.dispatcher.request({
         ...splitUrl(req.url),
@@ -61,7 +63,8 @@ export class HttpTransport {
       });
       status = res.statusCode;
       rawHeaders = res.headers;
-      text = await res.body.text();
+      raw = Buffer.from(await res.body.arrayBuffer());
+      text = raw.toString('utf8');
     } catch (e) {
       throw new NetworkError(req.method, req.url, e);
     }
@@ -70,8 +73,12 @@ export class HttpTransport {
     const response: Exchange['response'] = { status, headers: responseHeaders, text };
     const json = parseJsonBody(text, responseHeaders['content-type']);
     if (json !== undefined) response.json = json;
+    const contentType = responseHeaders['content-type'];
+    if (raw.length > 0 && (!contentType || isBinaryType(contentType))) response.bytes = raw;
+    // Reports and failure messages show binary data (image downloads) by its size, not as mojibake.
+    if (raw.length > 0 && isBinaryType(contentType)) response.text = `<${raw.length} bytes of ${contentType}>`;
     const request: Exchange['request'] = { method: req.method, url: req.url, headers };
-    if (req.body !== undefined) request.body = req.body;
+    if (req.body !== undefined) request.body = typeof req.body === 'string' ? req.body : `<${req.body.byteLength} bytes>`;
     return { request, response, durationMs };
   }
 
@@ -98,6 +105,11 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
     out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
+}
+
+/** A content type that is not JSON, text, HTML or XML (image data is application/octet-stream). */
+function isBinaryType(contentType: string | undefined): boolean {
+  return contentType !== undefined && !/json|^text\/|html|xml/i.test(contentType);
 }
 
 /** JSON when the content type says so (or is absent) and the text parses; else undefined. */

@@ -40,8 +40,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Sent as JSON with Content-Type: application/json. */
   json?: unknown;
-  /** Sent as is (set Content-Type yourself). */
-  body?: string;
+  /** Sent as is (set Content-Type yourself); bytes for binary data such as image uploads. */
+  body?: string | Uint8Array;
   query?: Query;
   /** e.g. '2.47' or 'latest'; needs `service`. */
   microversion?: string;
@@ -283,7 +283,7 @@ export class Session {
     return this.send({ method: 'GET', url, headers: { ...headers, 'x-auth-token': this.current!.id } });
   }
 
-  private async send(req: { method: string; url: string; headers: Record<string, string>; body?: string }) {
+  private async send(req: { method: string; url: string; headers: Record<string, string>; body?: string | Uint8Array }) {
     const ex = await this.transport.send(req);
     if (this.recorder) await this.recorder(ex);
     return ex;

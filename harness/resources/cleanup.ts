@@ -6,6 +6,7 @@
 import type { Exchange } from '../client/exchange';
 import type { RequestOptions } from '../client/session';
 import { appendRecord } from './ledger';
+import { prepareNeutronDelete } from './neutron-teardown';
 import type { LedgerEntry } from './ledger-records';
 
 /** The part of Session that cleanup uses (a fake in tests). */
@@ -114,6 +115,7 @@ export async function cleanup(
     }
     let status: number;
     try {
+      if (e.service === 'network') await prepareNeutronDelete(session, where.path);
       status = (await session.request({ service: e.service, method: 'DELETE', path: where.path })).response.status;
     } catch (err) {
       report.failed.push({ entry: e, reason: (err as Error).message });

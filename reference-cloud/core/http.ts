@@ -43,12 +43,15 @@ export function buildHttpServer(services: MountedService[], log: Logger): Fastif
     genReqId: (req) => (serviceFor(req.url ?? '')?.def.requestId ?? defaultRequestId)(),
     exposeHeadRoutes: true,
     return503OnClosing: true,
+    // On close, also end keep-alive connections whose last answer was a streamed body (image
+    // data): Node does not count them idle, and closing would wait out the keep-alive timeout.
+    forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     // Errors Fastify raises before a route runs (a malformed URL, an over-long path
     // parameter) are answered in the service's own envelope like any other.
     frameworkErrors: (error, req, reply) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
-      sendError(reply, serviceFor(req.url)?.def.envelope, new ApiError(status, status === 414 ? 'Request-URI Too Long.' : 'The request URL is not valid.'));
+      sendError(reply, envelopeOf(serviceFor(req.url)?.def, req), new ApiError(status, status === 414 ? 'Request-URI Too Long.' : 'The request URL is not valid.'));
     },
   });
 
@@ -74,9 +77,9 @@ export function buildHttpServer(services: MountedService[], log: Logger): Fastif
   app.setNotFoundHandler((req, reply) => {
     const svc = serviceFor(req.url);
     const err = new ApiError(404, 'The resource could not be found.');
-    sendError(reply, svc?.def.envelope, err);
+    sendError(reply, envelopeOf(svc?.def, req), err);
   });
-  app.setErrorHandler((error, req, reply) => sendError(reply, serviceFor(req.url)?.def.envelope, toApiError(error)));
+  app.setErrorHandler((error, req, reply) => sendError(reply, envelopeOf(serviceFor(req.url)?.def, req), toApiError(error)));
   return app;
 }
 
@@ -117,9 +120,9 @@ function mountService(scope: FastifyInstance, svc: MountedService): void {
       for (const [k, v] of Object.entries(headers)) reply.header(k, v);
     });
   }
-  scope.setErrorHandler((error, _req, reply) => sendError(reply, def.envelope, toApiError(error)));
+  scope.setErrorHandler((error, req, reply) => sendError(reply, envelopeOf(def, req), toApiError(error)));
   scope.setNotFoundHandler((req, reply) => {
-    sendError(reply, def.envelope, new ApiError(404, 'The resource could not be found.'));
+    sendError(reply, envelopeOf(def, req), new ApiError(404, 'The resource could not be found.'));
   });
 
   // HEAD routes first: Fastify then does not derive its own HEAD from the GET.
@@ -134,7 +137,12 @@ function mountService(scope: FastifyInstance, svc: MountedService): void {
       url: route.path,
       bodyLimit: route.bodyLimit ?? def.bodyLimit,
       config: { rawBody: route.rawBody } satisfies RouteConfig,
-      handler: (req, reply) => runRoute(svc, route, req, reply),
+      // Returning the reply tells Fastify the response is under way: a streamed body has not
+      // written its headers yet when the handler's promise settles.
+      handler: async (req, reply) => {
+        await runRoute(svc, route, req, reply);
+        return reply;
+      },
     });
   }
   // Known paths with an unsupported method answer 405, as the services do.
@@ -145,7 +153,7 @@ function mountService(scope: FastifyInstance, svc: MountedService): void {
     scope.route({
       method: missing,
       url: path,
-      handler: (_req, reply) => sendError(reply, def.envelope, new ApiError(405, 'The method is not allowed for the requested URL.', {
+      handler: (req, reply) => sendError(reply, envelopeOf(def, req), new ApiError(405, 'The method is not allowed for the requested URL.', {
         headers: { Allow: [...methods].join(', ') },
       })),
     });
@@ -186,8 +194,14 @@ async function runRoute(svc: MountedService, route: Route, req: FastifyRequest, 
       apiErr.headers['WWW-Authenticate'] = `Keystone uri="${svc.authUrl()}"`;
     }
     if (apiErr.status >= 500) svc.log.error({ req_id: req.id, err }, 'unhandled error');
-    sendError(reply, def.envelope, apiErr);
+    sendError(reply, envelopeOf(def, req), apiErr);
   }
+}
+
+/** The service's error envelope for this request (some services negotiate it by Accept). */
+function envelopeOf(def: ServiceDefinition | undefined, req: FastifyRequest): ErrorEnvelope | undefined {
+  if (!def) return undefined;
+  return def.envelopeFor ? def.envelopeFor(headerValue(req.headers.accept)) : def.envelope;
 }
 
 function sendReply(reply: FastifyReply, out: ApiReply): void {
@@ -201,7 +215,9 @@ function sendReply(reply: FastifyReply, out: ApiReply): void {
     reply.send(body);
   } else {
     if (!reply.hasHeader('content-type')) reply.header('Content-Type', 'application/json');
-    reply.send(JSON.stringify(body));
+    // A Buffer, because Fastify appends "; charset=utf-8" to string payloads and OpenStack's
+    // services send a bare application/json.
+    reply.send(Buffer.from(JSON.stringify(body), 'utf8'));
   }
 }
 
@@ -213,7 +229,7 @@ function sendError(reply: FastifyReply, envelope: ErrorEnvelope | undefined, err
   reply.code(rendered.status);
   for (const [k, v] of Object.entries(rendered.headers)) reply.header(k, v);
   reply.header('Content-Type', rendered.contentType);
-  reply.send(rendered.body);
+  reply.send(Buffer.from(rendered.body, 'utf8'));
 }
 
 /** No OpenStack request body comes close; deeper ones would only exhaust the stack later. */

@@ -101,6 +101,11 @@ export interface ServiceDefinition {
   /** Appended to the mount URL for the catalog endpoint; may contain $(project_id)s. */
   catalogSuffix: string;
   envelope: ErrorEnvelope;
+  /**
+   * Picks the envelope by the request's Accept header, for services whose errors follow content
+   * negotiation (Glance: webob answers HTML, JSON or plain text). Default: always `envelope`.
+   */
+  envelopeFor?: (accept: string | undefined) => ErrorEnvelope;
   /** Largest JSON body accepted by default (Keystone: 114688 bytes). */
   bodyLimit: number;
   migrations: Migration[];

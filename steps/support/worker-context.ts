@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadTarget, type Target } from '../../harness/config';
 import { Session, type Recorder } from '../../harness/client';
 import { discoverCapabilities, type Capabilities } from '../../harness/capabilities';
-import { Ledger, cleanup } from '../../harness/resources';
+import { Ledger, cleanup, deleteDefaultSecurityGroups } from '../../harness/resources';
 
 export interface Persona {
   name: string;
@@ -113,6 +113,12 @@ export async function tearDownWorker(): Promise<void> {
   if (!current) return;
   const ctx = current;
   await cleanup(ctx.admin, ctx.ledger.outstanding(), {});
+  // Resources a service made implicitly for the worker's projects, outside any ledger.
+  const projects = [ctx.vars.project_id, ctx.vars.other_project_id].filter((p): p is string => !!p);
+  if (ctx.caps.admin && projects.length && ctx.caps.services.network) {
+    await deleteDefaultSecurityGroups(ctx.admin, projects).catch((e: Error) =>
+      process.stderr.write(`stackproof: could not delete the worker projects' default security groups: ${e.message}\n`));
+  }
   await ctx.admin.close();
   current = undefined;
 }

@@ -18,6 +18,8 @@ export interface SendOptions {
   headers?: Record<string, string>;
   /** Send no token at all. */
   anonymous?: boolean;
+  /** Binary body (image data); sent as application/octet-stream unless headers say otherwise. */
+  data?: Uint8Array;
 }
 
 /**
@@ -26,19 +28,44 @@ export interface SendOptions {
  */
 const NOT_A_CREATE = /\/(action|password|file|stage|import|actions\/[\w-]+|(?:add|remove)_router_interface|(?:add|remove)_extraroutes)$/;
 
-/** The id of what a POST created: `{"<wrapper>": {"id"}}` (most services) or `{"id"}` (Glance). */
+/**
+ * A PUT with a JSON body updates an existing resource (PUT /v2.0/networks/{id}), which the
+ * scenario must not delete afterwards; except where DELETE at the same path is the undo: a
+ * project's quotas and a tag list. A PUT with no body creates a relation at its path (a role
+ * grant, a tag), and Swift's PUT creates containers and objects.
+ */
+const PUT_SETS = /\/(?:quotas|os-quota-sets)\/[^/]+$|\/tags(?:\/[^/]+)?$/;
+
+/**
+ * The id of what a POST created: `{"<wrapper>": {"id"}}` (most services), `{"id"}` (Glance),
+ * `{"member_id"}` (a Glance image member, deleted at .../members/<member_id>) or a one-item
+ * batch such as Keystone's `{"limits": [{"id"}]}`.
+ */
 function createdId(json: unknown): string | undefined {
   if (!json || typeof json !== 'object') return undefined;
   const top = json as Record<string, unknown>;
   if (typeof top.id === 'string') return top.id;
-  const first = Object.values(top)[0] as { id?: unknown } | undefined;
-  return first && typeof first === 'object' && typeof first.id === 'string' ? first.id : undefined;
+  if (typeof top.member_id === 'string') return top.member_id;
+  let first = Object.values(top)[0] as { id?: unknown } | unknown[] | undefined;
+  if (Array.isArray(first)) first = first.length === 1 ? (first[0] as { id?: unknown }) : undefined;
+  return first && typeof first === 'object' && typeof (first as { id?: unknown }).id === 'string' ? (first as { id: string }).id : undefined;
+}
+
+/** The name in a create body: `{"<wrapper>": {"name"}}`, or `{"name"}` at the top (Glance). */
+function createdName(parsed: unknown): string {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return '';
+  const top = parsed as Record<string, unknown>;
+  if (typeof top.name === 'string') return top.name;
+  const first = Object.values(top)[0] as { name?: unknown } | undefined;
+  return first && typeof first === 'object' && typeof first.name === 'string' ? first.name : '';
 }
 
 export class StackproofWorld extends World {
   persona = 'admin';
   vars: Record<string, string> = {};
   last?: Exchange;
+  /** The bytes of the last binary upload, to compare downloads with. */
+  uploaded?: Buffer;
   /** Ledger entry ids this scenario created, oldest first. */
   created: { entryId: string; deletePath?: string }[] = [];
   private sessions = new Map<string, Session>();
@@ -77,12 +104,14 @@ export class StackproofWorld extends World {
     const body = o.body === undefined ? undefined : this.expand(o.body);
     const session = o.anonymous ? this.ctx.admin : this.session();
     const method = o.method.toUpperCase();
-    const entry = this.intendCreate(o.service, method, path, body);
+    const entry = o.data ? undefined : this.intendCreate(o.service, method, path, body);
     const ex = await session.request({
       service: o.service,
       method,
       path,
-      ...(body !== undefined ? { body, headers: { 'Content-Type': 'application/json', ...(o.headers ?? {}) } } : { headers: o.headers }),
+      ...(o.data !== undefined
+        ? { body: o.data, headers: { 'Content-Type': 'application/octet-stream', ...(o.headers ?? {}) } }
+        : body !== undefined ? { body, headers: { 'Content-Type': 'application/json', ...(o.headers ?? {}) } } : { headers: o.headers }),
       ...(o.anonymous ? { auth: false } : {}),
     });
     this.last = ex;
@@ -99,10 +128,10 @@ export class StackproofWorld extends World {
     if (service === 'identity' && /\/auth\/tokens/.test(path)) return undefined;
     if (method !== 'POST' && method !== 'PUT') return undefined;
     if (NOT_A_CREATE.test(path.split('?')[0])) return undefined;
+    if (method === 'PUT' && body !== undefined && service !== 'object-store' && !PUT_SETS.test(path.split('?')[0])) return undefined;
     let name = '';
     try {
-      const parsed = body ? (JSON.parse(body) as Record<string, { name?: string }>) : {};
-      name = Object.values(parsed)[0]?.name ?? '';
+      name = createdName(body ? JSON.parse(body) : {});
     } catch {
       name = '';
     }
