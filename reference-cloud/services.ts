@@ -1,5 +1,6 @@
 /** Every service the reference cloud can run, in start order. */
 import type { ServiceDefinition } from './core/service';
 import { identityService } from './identity';
+import { imageService } from './image';
 
-export const ALL_SERVICES: ServiceDefinition[] = [identityService];
+export const ALL_SERVICES: ServiceDefinition[] = [identityService, imageService];
