@@ -13,9 +13,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
 import { freePort, load, rssMb, type BenchEnv } from './lib';
+import { benchImage } from './image';
+import { benchNetwork } from './network';
 
 /** Service bench modules, run in order after identity: each takes the running cloud. */
-const MODULES: { name: string; run: (env: BenchEnv) => Promise<void> }[] = [];
+const MODULES: { name: string; run: (env: BenchEnv) => Promise<void> }[] = [
+  { name: 'image', run: benchImage },
+  { name: 'network', run: benchNetwork },
+];
 const ROOT = resolve(__dirname, '..');
 
 async function main() {

@@ -2,5 +2,6 @@
 import type { ServiceDefinition } from './core/service';
 import { identityService } from './identity';
 import { imageService } from './image';
+import { networkService } from './network';
 
-export const ALL_SERVICES: ServiceDefinition[] = [identityService, imageService];
+export const ALL_SERVICES: ServiceDefinition[] = [identityService, imageService, networkService];
