@@ -55,11 +55,12 @@ export class HttpTransport {
     let text: string;
     let raw: Buffer;
     try {
-      const res = await this.dispatcher.request({
-        ...splitUrl(req.url),
-        method: req.method as Dispatcher.HttpMethod,
-        headers,
-        body: req.body,
+      const res = await this.requestOnce(req, headers).catch((e: unknown) => {
+        // A pooled keep-alive connection the server had just closed (uwsgi closes after each
+        // answer): nothing was processed, so send once more on a fresh connection, as urllib3
+        // does for a stale pooled connection.
+        if (isStaleConnection(e)) return this.requestOnce(req, headers);
+        throw e;
       });
       status = res.statusCode;
       rawHeaders = res.headers;
@@ -80,6 +81,10 @@ export class HttpTransport {
     const request: Exchange['request'] = { method: req.method, url: req.url, headers };
     if (req.body !== undefined) request.body = typeof req.body === 'string' ? req.body : `<${req.body.byteLength} bytes>`;
     return { request, response, durationMs };
+  }
+
+  private requestOnce(req: OutgoingRequest, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+    return this.dispatcher.request({ ...splitUrl(req.url), method: req.method as Dispatcher.HttpMethod, headers, body: req.body });
   }
 
   async close(): Promise<void> {
@@ -121,4 +126,10 @@ export function parseJsonBody(text: string, contentType: string | undefined): un
   } catch {
     return undefined;
   }
+}
+
+/** The server closed the connection before answering anything: a keep-alive race, not a failure. */
+function isStaleConnection(e: unknown): boolean {
+  const code = (e as { code?: string } | undefined)?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
 }
