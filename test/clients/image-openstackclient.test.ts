@@ -3,49 +3,15 @@
  * image from a file, lists, shows, saves (downloads), sets and deletes it. Skipped (with the
  * reason) where the `openstack` command is not installed.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startCloud, type RunningCloud } from '../../reference-cloud/core/cloud';
-import { loadConfig } from '../../reference-cloud/core/config';
-import { ALL_SERVICES } from '../../reference-cloud/services';
-import { writeCloudsYaml } from '../../harness/config';
-import { targetForCloud } from '../../harness/cli/cloud-target';
+import { OSC_SKIP, useOscCloud } from './osc';
 
-const run = promisify(execFile);
-const OPENSTACK = ['/usr/bin/openstack', '/usr/local/bin/openstack'].find((p) => existsSync(p));
-const skip = OPENSTACK ? false : 'python-openstackclient is not installed (apt-get install python3-openstackclient)';
-
-describe('python-openstackclient: images against the reference cloud', { skip }, () => {
-  let cloud: RunningCloud;
-  let dir: string;
-  const env = () => ({ ...process.env, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'), OS_CLOUD: 'stackproof', PATH: `/usr/bin:${process.env.PATH}` });
-
-  async function os(...args: string[]): Promise<any> {
-    try {
-      const { stdout } = await run(OPENSTACK!, args, { env: env(), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
-      const s = stdout.trim();
-      return s.startsWith('{') || s.startsWith('[') ? JSON.parse(s) : s;
-    } catch (e) {
-      const err = e as { stderr?: string; message: string };
-      assert.fail(`openstack ${args.join(' ')} failed: ${err.stderr || err.message}`);
-    }
-  }
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'stackproof-osc-image-'));
-    cloud = await startCloud(loadConfig({ overrides: { ephemeral: true, port: 0, logLevel: 'warn', passwordHashCost: 12 } }), { services: ALL_SERVICES });
-    writeCloudsYaml(join(dir, 'clouds.yaml'), 'stackproof', targetForCloud(cloud.admin));
-  });
-  after(async () => {
-    await cloud?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+describe('python-openstackclient: images against the reference cloud', { skip: OSC_SKIP }, () => {
+  const { os, dir } = useOscCloud();
 
   it('lists the bootstrap cirros image', async () => {
     const images = await os('image', 'list', '-f', 'json') as { Name: string; Status: string }[];
@@ -54,7 +20,7 @@ describe('python-openstackclient: images against the reference cloud', { skip },
 
   it('image create --file, list, show, save, set, delete', async () => {
     const data = randomBytes(3 * 1024 * 1024 + 17);
-    const src = join(dir, 'disk.raw');
+    const src = join(dir(), 'disk.raw');
     writeFileSync(src, data);
     const created = await os('image', 'create', '--file', src, '--disk-format', 'raw', '--container-format', 'bare', '--private', 'osc-image', '-f', 'json');
     assert.equal(created.name, 'osc-image');
@@ -66,7 +32,7 @@ describe('python-openstackclient: images against the reference cloud', { skip },
     const list = await os('image', 'list', '--private', '-f', 'json') as { Name: string }[];
     assert.ok(list.some((i) => i.Name === 'osc-image'));
 
-    const out = join(dir, 'saved.raw');
+    const out = join(dir(), 'saved.raw');
     await os('image', 'save', '--file', out, 'osc-image');
     assert.ok(readFileSync(out).equals(data), 'the saved bytes are the uploaded bytes');
 

@@ -4,50 +4,14 @@
  * groups on a reference cloud this test starts. Skipped (with the reason) where the `openstack`
  * command is not installed.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startCloud, type RunningCloud } from '../../reference-cloud/core/cloud';
-import { loadConfig } from '../../reference-cloud/core/config';
-import { ALL_SERVICES } from '../../reference-cloud/services';
-import { writeCloudsYaml } from '../../harness/config';
-import { targetForCloud } from '../../harness/cli/cloud-target';
-
-const run = promisify(execFile);
-const OPENSTACK = ['/usr/bin/openstack', '/usr/local/bin/openstack'].find((p) => existsSync(p));
-const skip = OPENSTACK ? false : 'python-openstackclient is not installed (apt-get install python3-openstackclient)';
 
 type Obj = Record<string, unknown>;
+import { OSC_SKIP, useOscCloud } from './osc';
 
-describe('python-openstackclient against the reference network service', { skip }, () => {
-  let cloud: RunningCloud;
-  let dir: string;
-  const env = () => ({ ...process.env, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'), OS_CLOUD: 'stackproof', PATH: `/usr/bin:${process.env.PATH}` });
-
-  async function os(...args: string[]): Promise<unknown> {
-    try {
-      const { stdout } = await run(OPENSTACK!, args, { env: env(), timeout: 60_000 });
-      const t = stdout.trim();
-      return t.startsWith('{') || t.startsWith('[') ? JSON.parse(t) : t;
-    } catch (e) {
-      const err = e as { stderr?: string; message: string };
-      assert.fail(`openstack ${args.join(' ')} failed: ${err.stderr || err.message}`);
-    }
-  }
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'stackproof-osc-net-'));
-    cloud = await startCloud(loadConfig({ overrides: { ephemeral: true, port: 0, logLevel: 'warn', passwordHashCost: 12 } }), { services: ALL_SERVICES });
-    writeCloudsYaml(join(dir, 'clouds.yaml'), 'stackproof', targetForCloud(cloud.admin));
-  });
-  after(async () => {
-    await cloud?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+describe('python-openstackclient against the reference network service', { skip: OSC_SKIP }, () => {
+  const { os } = useOscCloud();
 
   it('finds the bootstrap networks and the availability zones', async () => {
     const nets = (await os('network', 'list', '-f', 'json')) as { Name: string }[];

@@ -3,48 +3,12 @@
  * Skipped (with the reason) where the `openstack` command is not installed; .ci/run installs
  * Debian's python3-openstackclient.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startCloud, type RunningCloud } from '../../reference-cloud/core/cloud';
-import { loadConfig } from '../../reference-cloud/core/config';
-import { ALL_SERVICES } from '../../reference-cloud/services';
-import { writeCloudsYaml } from '../../harness/config';
-import { targetForCloud } from '../../harness/cli/cloud-target';
+import { OPENSTACK, OSC_SKIP, run, useOscCloud } from './osc';
 
-const run = promisify(execFile);
-const OPENSTACK = ['/usr/bin/openstack', '/usr/local/bin/openstack'].find((p) => existsSync(p));
-const skip = OPENSTACK ? false : 'python-openstackclient is not installed (apt-get install python3-openstackclient)';
-
-describe('python-openstackclient against the reference cloud', { skip }, () => {
-  let cloud: RunningCloud;
-  let dir: string;
-  const env = () => ({ ...process.env, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'), OS_CLOUD: 'stackproof', PATH: `/usr/bin:${process.env.PATH}` });
-
-  /** Runs one `openstack` command; fails the test with its stderr on a non-zero exit. */
-  async function os(...args: string[]): Promise<unknown> {
-    try {
-      const { stdout } = await run(OPENSTACK!, [...args, ...(args.includes('-f') ? [] : [])], { env: env(), timeout: 60_000 });
-      return stdout.trim().startsWith('{') || stdout.trim().startsWith('[') ? JSON.parse(stdout) : stdout;
-    } catch (e) {
-      const err = e as { stderr?: string; message: string };
-      assert.fail(`openstack ${args.join(' ')} failed: ${err.stderr || err.message}`);
-    }
-  }
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'stackproof-osc-'));
-    cloud = await startCloud(loadConfig({ overrides: { ephemeral: true, port: 0, logLevel: 'warn', passwordHashCost: 12 } }), { services: ALL_SERVICES });
-    writeCloudsYaml(join(dir, 'clouds.yaml'), 'stackproof', targetForCloud(cloud.admin));
-  });
-  after(async () => {
-    await cloud?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+describe('python-openstackclient against the reference cloud', { skip: OSC_SKIP }, () => {
+  const { os, dir, cloud } = useOscCloud();
 
   it('issues a token and lists the catalog', async () => {
     const token = (await os('token', 'issue', '-f', 'json')) as Record<string, string>;
@@ -88,9 +52,9 @@ describe('python-openstackclient against the reference cloud', { skip }, () => {
     assert.ok(cred.secret && cred.secret.length >= 32, 'the secret is shown once, at creation');
     const listed = (await os('application', 'credential', 'list', '-f', 'json')) as { Name: string }[];
     assert.ok(listed.some((c) => c.Name === 'osc-appcred'));
-    const { stdout } = await run(OPENSTACK!, ['--os-auth-type', 'v3applicationcredential', '--os-auth-url', cloud.authUrl,
+    const { stdout } = await run(OPENSTACK!, ['--os-auth-type', 'v3applicationcredential', '--os-auth-url', cloud().authUrl,
       '--os-application-credential-id', cred.id, '--os-application-credential-secret', cred.secret, 'token', 'issue', '-f', 'json'], {
-      env: { PATH: `/usr/bin:${process.env.PATH}`, HOME: dir }, timeout: 60_000,
+      env: { PATH: `/usr/bin:${process.env.PATH}`, HOME: dir() }, timeout: 60_000,
     });
     assert.match((JSON.parse(stdout) as Record<string, string>).id, /^[A-Za-z0-9_-]{40,}$/);
     await os('application', 'credential', 'delete', 'osc-appcred');
