@@ -98,7 +98,7 @@ export async function cloudUp(opts: CloudUpOptions): Promise<void> {
       throw new Error(`a reference cloud (pid ${prior.pid}) already runs on ${config.dataDir}: ${prior.authUrl}`);
     }
   }
-  if (opts.detach) return detach(opts, config);
+  if (opts.detach) return detach(config);
   const cloudsFile = opts.cloudsFile ?? defaultCloudsFile();
   const cloud = await startCloud(config, { services: ALL_SERVICES });
   writeCloudsYaml(cloudsFile, REFERENCE_CLOUD_NAME, targetForCloud(cloud.admin));
@@ -124,7 +124,7 @@ export async function cloudUp(opts: CloudUpOptions): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-async function detach(opts: CloudUpOptions, config: CloudConfig): Promise<void> {
+async function detach(config: CloudConfig): Promise<void> {
   if (config.ephemeral) throw new Error('--detach needs a data directory (not --ephemeral): status and down find the cloud through it');
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logFile = join(config.dataDir, 'cloud.log');

@@ -112,7 +112,7 @@ export function createImage(api: ImageApi, req: ApiRequest, auth: AuthContext) {
   };
 }
 
-function applyChange(api: ImageApi, img: ImageRow, custom: Record<string, string>, c: Change, auth: AuthContext): void {
+function applyChange(img: ImageRow, custom: Record<string, string>, c: Change, auth: AuthContext): void {
   const root = c.path[0];
   const isBase = (BASE as readonly string[]).includes(root);
   if (root === 'locations') {
@@ -190,7 +190,7 @@ export function imageRoutes(api: ImageApi): Route[] {
           mutable(api, img, auth, 'modify_image');
           const custom = props(img);
           const next: ImageRow = { ...img };
-          for (const c of changes) applyChange(api, next, custom, c, auth);
+          for (const c of changes) applyChange(next, custom, c, auth);
           enforceCounts(tagsOf(next), custom, Object.keys(custom).some((k) => !(k in props(img))));
           refuse4Byte({ name: next.name, owner: next.owner, ...custom });
           next.properties = JSON.stringify(custom);

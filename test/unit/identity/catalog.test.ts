@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningCloud } from '../../../reference-cloud/core/cloud';
 import { validEndpointUrl } from '../../../reference-cloud/identity/api/catalog';
-import { World, useTestCloud, adminToken, assertError, assertSchema, call, denied, startTestCloud, unique } from './helpers';
+import { World, useTestCloud, assertError, assertSchema, call, denied, unique } from './helpers';
 
 let cloud: RunningCloud;
 let admin: string;

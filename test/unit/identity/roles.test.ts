@@ -1,7 +1,7 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningCloud } from '../../../reference-cloud/core/cloud';
-import { World, useTestCloud, adminToken, assertError, assertSchema, call, denied, login, startTestCloud, unique } from './helpers';
+import { World, useTestCloud, assertError, assertSchema, call, denied, login, unique } from './helpers';
 
 let cloud: RunningCloud;
 let admin: string;

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningCloud } from '../../../reference-cloud/core/cloud';
 import {
-  World, useTestCloud, adminToken, assertError, assertSchema, auth, call, denied, login, startTestCloud, tokenValid, unique,
+  World, useTestCloud, assertError, assertSchema, auth, call, denied, login, tokenValid, unique,
 } from './helpers';
 
 let cloud: RunningCloud;

@@ -4,9 +4,8 @@ import type { RunningCloud } from '../../../reference-cloud/core/cloud';
 import { OCTET, PATCH_TYPE, World, createImage, glance, useTestCloud } from './helpers';
 
 let cloud: RunningCloud;
-let admin: string;
 let w: World;
-useTestCloud((c) => ({ cloud, admin, w } = c));
+useTestCloud((c) => ({ cloud, w } = c));
 
 describe('image bad input: a clear 4xx in Glance\'s format, never a 500, nothing changed', () => {
   test('every route answers hostile input with 4xx', async () => {
