@@ -129,7 +129,11 @@ export async function startCloud(config: CloudConfig, opts: StartOptions): Promi
     catalogName: m.def.catalogName,
     url: `${baseUrls.get(m.def.name)}${m.def.catalogSuffix}`,
   }));
-  for (const m of mounted) await m.runtime.ready?.(endpoints);
+  // Identity first (it registers everyone's endpoints), then the others side by side, as
+  // separately started services would bootstrap.
+  const [first, ...rest] = mounted;
+  await first?.runtime.ready?.(endpoints);
+  await Promise.all(rest.map((m) => m.runtime.ready?.(endpoints)));
 
   const identityBase = baseUrls.get('identity') ?? cfg.identityUrl?.replace(/\/v3\/?$/, '') ?? '';
   const authUrl = `${identityBase}/v3`;
