@@ -162,6 +162,7 @@ function mountService(scope: FastifyInstance, svc: MountedService): void {
 
 async function runRoute(svc: MountedService, route: Route, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { def, tokens } = svc;
+  if (route.requestIdHeader === false) reply.removeHeader('X-Openstack-Request-Id');
   try {
     const apiReq: ApiRequest = {
       id: req.id,
@@ -193,6 +194,7 @@ async function runRoute(svc: MountedService, route: Route, req: FastifyRequest, 
     if (apiErr.status === 401 && !apiErr.headers['WWW-Authenticate']) {
       apiErr.headers['WWW-Authenticate'] = `Keystone uri="${svc.authUrl()}"`;
     }
+    if (apiErr.status === 401 && def.requestIdAfterAuth) reply.removeHeader('X-Openstack-Request-Id');
     if (apiErr.status >= 500) svc.log.error({ req_id: req.id, err }, 'unhandled error');
     sendError(reply, envelopeOf(def, req), apiErr);
   }

@@ -51,6 +51,11 @@ export interface Route {
   auth?: 'token' | 'optional' | 'none';
   /** Policy checked after authentication, before the handler. */
   policy?: Policy;
+  /**
+   * false: answer without X-Openstack-Request-Id, where the real service answers before its
+   * request-id middleware runs (Glance's and Neutron's version documents).
+   */
+  requestIdHeader?: boolean;
   /** Leave the body as a stream (object data, image files). */
   rawBody?: boolean;
   /** Largest accepted body in bytes (JSON routes), default from the service. */
@@ -113,6 +118,11 @@ export interface ServiceDefinition {
   bodyErrors?: { malformedJson: string; notJson?: { status: number; message: string } };
   /** Headers on every response of this service (Keystone: Vary: X-Auth-Token). */
   responseHeaders?: Record<string, string>;
+  /**
+   * The service's request-id middleware sits after authtoken in its pipeline (Glance), so a 401
+   * for a missing or bad token carries no X-Openstack-Request-Id.
+   */
+  requestIdAfterAuth?: boolean;
   /** Prefix of the request id this service issues ('req-' for most, 'tx' for Swift). */
   requestId?: () => string;
   create(ctx: ServiceContext): ServiceRuntime | Promise<ServiceRuntime>;

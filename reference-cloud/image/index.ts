@@ -24,6 +24,8 @@ export const imageService: ServiceDefinition = {
   envelopeFor: glanceEnvelopeFor,
   // Glance has no JSON body cap of its own beyond oslo's default max_request_body_size.
   bodyLimit: 114_688,
+  // Glance's request-id middleware runs after authtoken: its 401s carry no request id.
+  requestIdAfterAuth: true,
   migrations: imageMigrations,
   bodyErrors: { malformedJson: 'Malformed JSON in request body.' },
   create(ctx) {

@@ -34,7 +34,7 @@ const fieldsOf = (req: ApiRequest): string[] | undefined => {
 export function networkRoutes(b: NetworkBackend): Route[] {
   const r = (method: HttpMethod, path: string, handler: Route['handler'], extra: Partial<Route> = {}): Route => ({ method, path, handler, ...extra });
   const routes: Route[] = [
-    r('GET', '/', (req) => ok({ versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: `${req.baseUrl}/v2.0/` }] }] }), { auth: 'none' }),
+    r('GET', '/', (req) => ok({ versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: `${req.baseUrl}/v2.0/` }] }] }), { auth: 'none', requestIdHeader: false }),
     r('GET', '/v2.0/', (req) => {
       if (!req.url.split('?')[0].endsWith('/')) throw neutronError(404, 'HTTPNotFound', 'The resource could not be found.');
       return ok({

@@ -22,8 +22,8 @@ function versions(req: ApiRequest) {
 export function discoveryRoutes(api: ImageApi): Route[] {
   const schemas = ['image', 'images', 'member', 'members'] as const;
   return [
-    { method: 'GET', path: '/', auth: 'none', handler: (req) => ({ status: 300, body: versions(req) }) },
-    { method: 'GET', path: '/versions', auth: 'none', handler: (req) => ({ status: 200, body: versions(req) }) },
+    { method: 'GET', path: '/', auth: 'none', requestIdHeader: false, handler: (req) => ({ status: 300, body: versions(req) }) },
+    { method: 'GET', path: '/versions', auth: 'none', requestIdHeader: false, handler: (req) => ({ status: 200, body: versions(req) }) },
     // Glance's version negotiation redirects the bare version to its slash form (after auth).
     {
       method: 'GET', path: '/v2',
