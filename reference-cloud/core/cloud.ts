@@ -89,6 +89,7 @@ export async function startCloud(config: CloudConfig, opts: StartOptions): Promi
       if (runtime.tokens) local = runtime.tokens;
       mounted.push({
         def, runtime, tokens, log: slog,
+        microversions: def.microversions?.(cfg),
         baseUrl: () => baseUrls.get(def.name) ?? '',
         // Keystone names its own /v3 URL in WWW-Authenticate; other services name the identity root
         // (keystonemiddleware's www_authenticate_uri as DevStack sets it).

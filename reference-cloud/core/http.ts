@@ -12,6 +12,7 @@ import type { TokenValidator } from './auth-context';
 import { ApiError, authenticationRequired, toApiError } from './errors';
 import type { ErrorEnvelope } from './envelopes';
 import { requestId as defaultRequestId } from './ids';
+import { echoHeaders, negotiate, type MicroversionSpec } from './microversion';
 import { safeUrl } from './logging';
 import type { ApiReply, ApiRequest, HttpMethod, Route, ServiceDefinition, ServiceRuntime } from './service';
 
@@ -24,6 +25,8 @@ export interface MountedService {
   authUrl: () => string;
   /** Public base URL of this service's mount, known once the listener is up. */
   baseUrl: () => string;
+  /** The microversion range of the release the cloud runs, for services that have them. */
+  microversions?: MicroversionSpec;
 }
 
 interface RouteConfig {
@@ -180,6 +183,12 @@ async function runRoute(svc: MountedService, route: Route, req: FastifyRequest, 
       const token = headerValue(req.headers['x-auth-token']);
       if (token) apiReq.auth = await tokens.validate(token);
       else if (mode === 'token') throw authenticationRequired();
+    }
+    // After authtoken, before the controller, as in Nova's pipeline: a 401 carries no version;
+    // a bad version (400/406) none either; every later answer, errors included, echoes it.
+    if (svc.microversions && route.microversioned !== false) {
+      apiReq.microversion = negotiate(req.headers, svc.microversions);
+      for (const [k, v] of Object.entries(echoHeaders(apiReq.microversion, svc.microversions))) reply.header(k, v);
     }
     if (route.policy) {
       if (!apiReq.auth) throw authenticationRequired();

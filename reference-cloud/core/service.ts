@@ -10,6 +10,7 @@ import type { CloudConfig } from './config';
 import type { ErrorEnvelope } from './envelopes';
 import type { Migration, ServiceStore } from './store';
 import type { Clock } from './clock';
+import type { Microversion, MicroversionSpec } from './microversion';
 
 export type ServiceName =
   | 'identity' | 'compute' | 'image' | 'network' | 'block-storage' | 'object-storage' | 'orchestration' | 'placement';
@@ -27,6 +28,8 @@ export interface ApiRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body (undefined when there was none) or, for raw routes, the body stream. */
   body: unknown;
+  /** The negotiated microversion, on services that have microversions (compute, volume). */
+  microversion?: Microversion;
   /** Set when the route requires (or optionally accepts) a token and it validated. */
   auth?: AuthContext;
   /** Absolute URL of the service mount as the client reached it, e.g. http://127.0.0.1:7700/identity */
@@ -56,6 +59,8 @@ export interface Route {
    * request-id middleware runs (Glance's and Neutron's version documents).
    */
   requestIdHeader?: boolean;
+  /** false: the route takes no microversion (version documents); default true on such services. */
+  microversioned?: boolean;
   /** Leave the body as a stream (object data, image files). */
   rawBody?: boolean;
   /** Largest accepted body in bytes (JSON routes), default from the service. */
@@ -123,6 +128,8 @@ export interface ServiceDefinition {
    * for a missing or bad token carries no X-Openstack-Request-Id.
    */
   requestIdAfterAuth?: boolean;
+  /** The service's microversion range for the configured release (compute, volume, placement). */
+  microversions?: (config: CloudConfig) => MicroversionSpec;
   /** Prefix of the request id this service issues ('req-' for most, 'tx' for Swift). */
   requestId?: () => string;
   create(ctx: ServiceContext): ServiceRuntime | Promise<ServiceRuntime>;
