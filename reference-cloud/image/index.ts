@@ -7,7 +7,8 @@ import { registerCirros } from './bootstrap';
 import { DataStore } from './data-store';
 import { glanceEnvelopeFor, glanceJsonEnvelope } from './envelope';
 import { IdentityClient, identityAuthUrl } from '../core/identity-client';
-import { ImportQueue } from './import-queue';
+import { IMPORT_JOB, importWorker } from './import-queue';
+import { WorkQueue } from '../core/work-queue';
 import { imageMigrations } from './migrations';
 import { ImageRepo } from './models/images';
 import { KeystoneLimits } from './quota';
@@ -32,7 +33,8 @@ export const imageService: ServiceDefinition = {
     const repo = new ImageRepo(ctx.store);
     const data = new DataStore(ctx.store.dir);
     ctx.store.tx(() => repo.recoverInterrupted(isoSeconds(ctx.clock.now())));
-    const imports = new ImportQueue(repo, data, ctx.clock, ctx.log, ctx.config.delays.image_import ?? 0);
+    const imports = new WorkQueue(ctx.store, ctx.log)
+      .on(IMPORT_JOB, importWorker(repo, data, ctx.clock, ctx.log), { delayMs: ctx.config.delays.image_import ?? 0 });
     const api: ImageApi = {
       repo, data, clock: ctx.clock, imports,
       secureRbac: compareReleases(ctx.config.release, '2023.1') >= 0,
@@ -57,7 +59,7 @@ export const imageService: ServiceDefinition = {
             ctx.log.warn({ err }, 'the cirros image could not be registered');
           }
         }
-        imports.resume();
+        imports.start();
       },
       close() {
         imports.close();

@@ -1,4 +1,5 @@
 import type { Migration } from '../core/store';
+import { workQueueMigration } from '../core/work-queue';
 
 /**
  * Glance's tables, reduced to what the v2 API shows: images (custom properties and tags as
@@ -29,5 +30,14 @@ export const imageMigrations: Migration[] = [
         image_id TEXT PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE, method TEXT NOT NULL,
         queued_at TEXT NOT NULL);
     `,
+  },
+  workQueueMigration(2, '2024.1'),
+  {
+    version: 3,
+    release: '2024.1',
+    description: 'import jobs move to the shared work queue',
+    up: `INSERT OR IGNORE INTO work_queue (kind, key, payload, queued_at)
+           SELECT 'image-import', image_id, json_object('method', method), CAST(strftime('%s', queued_at) AS INTEGER) * 1000 FROM import_jobs;
+         DROP TABLE import_jobs;`,
   },
 ];

@@ -5,7 +5,7 @@ import { ApiError } from '../../core/errors';
 import type { ApiRequest } from '../../core/service';
 import { isoSeconds } from '../../core/time';
 import type { DataStore } from '../data-store';
-import type { ImportQueue } from '../import-queue';
+import type { WorkQueue } from '../../core/work-queue';
 import type { ImageRepo } from '../models/images';
 import type { Limits } from '../quota';
 import { policyDenied } from '../access';
@@ -14,7 +14,7 @@ export interface ImageApi {
   repo: ImageRepo;
   data: DataStore;
   clock: Clock;
-  imports: ImportQueue;
+  imports: WorkQueue;
   /** Unified limits, when quotas are enforced. */
   limits?: Limits;
   /**

@@ -12,6 +12,7 @@ import { virtualSize, type Area } from '../data-store';
 import { VERBATIM } from '../envelope';
 import type { ImageRow } from '../models/images';
 import { props } from '../models/images';
+import { IMPORT_JOB } from '../import-queue';
 import { enforce, type QuotaResource } from '../quota';
 import { type ImageApi, bodyOf, detailed, now, requireWriter } from './common';
 
@@ -195,9 +196,8 @@ export function dataRoutes(api: ImageApi): Route[] {
           if (p.os_glance_import_task) throw detailed(409, `Image ${img.id} has an import in progress.`);
           p.os_glance_import_task = randomUUID();
           repo.update(img.id, { properties: JSON.stringify(p) });
-          repo.queueImport(img.id, 'glance-direct', now(api));
+          api.imports.enqueue(IMPORT_JOB, img.id, { method: 'glance-direct' });
         });
-        api.imports.schedule(req.params.image_id);
         return { status: 202 };
       },
     },

@@ -1,6 +1,7 @@
 /** Images: create, list, show, update (JSON patch), delete, deactivate/reactivate, tags. */
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../../core/auth-context';
+import { IMPORT_JOB } from '../import-queue';
 import { ApiError } from '../../core/errors';
 import type { ApiRequest, Route } from '../../core/service';
 import { isAdmin, policyDenied, requireMutable, visibleImage } from '../access';
@@ -213,7 +214,7 @@ export function imageRoutes(api: ImageApi): Route[] {
           if (img.protected) throw forbidden(`Image ${id} is protected and cannot be deleted.`);
           const at = now(api);
           repo.update(id, { status: 'deleted', deleted: 1, deleted_at: at, updated_at: at, stored: 0, staged_size: null });
-          repo.finishImport(id);
+          api.imports.cancel(IMPORT_JOB, id);
         });
         api.data.remove('images', id);
         api.data.remove('staging', id);

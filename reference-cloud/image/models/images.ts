@@ -154,20 +154,6 @@ export class ImageRepo {
     return this.db.prepare(`UPDATE images SET status = 'queued', size = NULL, staged_size = NULL, updated_at = ?
       WHERE deleted = 0 AND (status = 'saving' OR (status = 'uploading' AND staged_size IS NULL))`).run(at).changes;
   }
-
-  // Import jobs -------------------------------------------------------------------------------
-
-  queueImport(imageId: string, method: string, at: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO import_jobs (image_id, method, queued_at) VALUES (?, ?, ?)').run(imageId, method, at);
-  }
-
-  pendingImports(): { image_id: string; method: string }[] {
-    return this.db.prepare('SELECT image_id, method FROM import_jobs ORDER BY queued_at').all() as { image_id: string; method: string }[];
-  }
-
-  finishImport(imageId: string): void {
-    this.db.prepare('DELETE FROM import_jobs WHERE image_id = ?').run(imageId);
-  }
 }
 
 export const props = (r: ImageRow): Record<string, string> => JSON.parse(r.properties) as Record<string, string>;
