@@ -7,7 +7,7 @@
  *   (`X-OpenStack-Nova-API-Version: X.Y`), else it is the minimum;
  * - `latest` means the maximum;
  * - a version that is not `<major>.<minor>` is 400 ("API Version String ... is of invalid format");
- * - one outside [min, max] is 406 ("Version ... is not supported by the API");
+ * - one outside [min, max] is 406 ("Version ... is not supported by the API"), echoing it;
  * - every other answer, errors included, echoes the version in both headers, with `Vary`.
  */
 import { ApiError } from './errors';
@@ -94,7 +94,8 @@ export function negotiate(headers: Headers, spec: MicroversionSpec): Microversio
     throw new ApiError(400, `API Version String ${asked} is of invalid format. Must be of format MajorNum.MinorNum.`);
   }
   if (v.compare(min) < 0 || v.compare(max) > 0) {
-    throw new ApiError(406, `Version ${asked} is not supported by the API. Minimum is ${spec.min} and maximum is ${spec.max}.`);
+    // Nova echoes the version asked for on this 406 (nova-zed mv-out-of-range).
+    throw new ApiError(406, `Version ${asked} is not supported by the API. Minimum is ${spec.min} and maximum is ${spec.max}.`, { headers: echoHeaders(v, spec) });
   }
   return v;
 }
