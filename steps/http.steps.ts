@@ -180,3 +180,20 @@ When('I send {word} {string} to the {word} service with the header {string} set 
   this: StackproofWorld, method: string, path: string, service: string, header: string, value: string, body: string) {
   await this.send({ service, method, path, body, headers: { [header]: this.expand(value) } });
 });
+
+// compute-features additions
+/**
+ * Ledgers a path to DELETE after the scenario (as the admin), for what the World cannot ledger
+ * from a create answer: Nova keypairs (named; no id in the answer), aggregates (integer ids),
+ * the image a server action made (createImage is an action, not a create).
+ */
+Given('the {word} resource {string} is deleted after the scenario', function (this: StackproofWorld, service: string, pathExpr: string) {
+  const deletePath = this.expand(pathExpr);
+  const ctx = this.ctx;
+  const segments = deletePath.split('?')[0]!.split('/').filter(Boolean);
+  const name = segments[segments.length - 1] ?? '';
+  const kind = segments[segments.length - 2] ?? 'resource';
+  const entryId = ctx.ledger.intend({ runId: ctx.runId, worker: ctx.worker, service, kind, name, deletePath });
+  ctx.ledger.created(entryId, { id: name, deletePath });
+  this.created.push({ entryId, deletePath });
+});

@@ -7,6 +7,7 @@ import type { Exchange } from '../client/exchange';
 import type { RequestOptions } from '../client/session';
 import { appendRecord } from './ledger';
 import { prepareNeutronDelete } from './neutron-teardown';
+import { awaitServerGone, isServerPath } from './compute-teardown';
 import type { LedgerEntry } from './ledger-records';
 
 /** The part of Session that cleanup uses (a fake in tests). */
@@ -127,6 +128,10 @@ export async function cleanup(
       log(`${describe(e)} was already gone`);
       if (record) appendRecord(e.file, { op: 'deleted', entryId: e.entryId, at: new Date().toISOString(), how: 'gone' });
     } else if (status >= 200 && status < 300) {
+      // a server goes away after its DELETE answered: wait, so that what it used can be deleted next
+      if (e.service === 'compute' && isServerPath(where.path) && !(await awaitServerGone(session, where.path).catch(() => false))) {
+        log(`${describe(e)} was still there 60 s after its DELETE`);
+      }
       report.deleted.push(e);
       log(`deleted ${describe(e)}`);
       if (record) appendRecord(e.file, { op: 'deleted', entryId: e.entryId, at: new Date().toISOString(), how: 'deleted' });

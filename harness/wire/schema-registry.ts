@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020, { type ValidateFunction, type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { compareMicroversions } from '../client/microversion';
 
 export const DEFAULT_SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schemas');
 
@@ -55,6 +56,19 @@ export class SchemaRegistry {
   /** All registered $ids, sorted. */
   list(): string[] {
     return [...this.ids.keys()].sort();
+  }
+
+  /**
+   * The variant of `base` for an answer at `microversion`: `<base>-X.Y` with the highest X.Y not
+   * above it (the shape from microversion X.Y on), else `base` itself.
+   */
+  atMicroversion(base: string, microversion: string): string {
+    const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const variants = this.list()
+      .map((id) => new RegExp(`^${escaped}-(\\d+\\.\\d+)$`).exec(id)?.[1])
+      .filter((v): v is string => !!v && compareMicroversions(v, microversion) <= 0)
+      .sort(compareMicroversions);
+    return variants.length ? `${base}-${variants[variants.length - 1]}` : base;
   }
 
   has(id: string): boolean {

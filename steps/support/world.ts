@@ -37,18 +37,23 @@ const NOT_A_CREATE = /\/(action|password|file|stage|import|actions\/[\w-]+|(?:ad
 const PUT_SETS = /\/(?:quotas|os-quota-sets)\/[^/]+$|\/tags(?:\/[^/]+)?$/;
 
 /**
- * The id of what a POST created: `{"<wrapper>": {"id"}}` (most services), `{"id"}` (Glance),
- * `{"member_id"}` (a Glance image member, deleted at .../members/<member_id>) or a one-item
- * batch such as Keystone's `{"limits": [{"id"}]}`.
+ * The id of what a POST created: `{"<wrapper>": {"id"}}` (most services; Nova's aggregates have
+ * integer ids), `{"id"}` (Glance), `{"member_id"}` (a Glance image member, deleted at
+ * .../members/<member_id>), a Nova keypair (named, deleted at /os-keypairs/<name>) or a
+ * one-item batch such as Keystone's `{"limits": [{"id"}]}`.
  */
 function createdId(json: unknown): string | undefined {
   if (!json || typeof json !== 'object') return undefined;
   const top = json as Record<string, unknown>;
-  if (typeof top.id === 'string') return top.id;
-  if (typeof top.member_id === 'string') return top.member_id;
-  let first = Object.values(top)[0] as { id?: unknown } | unknown[] | undefined;
-  if (Array.isArray(first)) first = first.length === 1 ? (first[0] as { id?: unknown }) : undefined;
-  return first && typeof first === 'object' && typeof (first as { id?: unknown }).id === 'string' ? (first as { id: string }).id : undefined;
+  const idOf = (x: unknown): string | undefined =>
+    typeof x === 'string' ? x : typeof x === 'number' && Number.isInteger(x) ? String(x) : undefined;
+  const own = idOf(top.id) ?? idOf(top.member_id);
+  if (own) return own;
+  const [wrapper, value] = Object.entries(top)[0] ?? [];
+  let first = value as Record<string, unknown> | unknown[] | undefined;
+  if (Array.isArray(first)) first = first.length === 1 ? (first[0] as Record<string, unknown>) : undefined;
+  if (!first || typeof first !== 'object' || Array.isArray(first)) return undefined;
+  return idOf(first.id) ?? (wrapper === 'keypair' ? idOf(first.name) : undefined);
 }
 
 /** The name in a create body: `{"<wrapper>": {"name"}}`, or `{"name"}` at the top (Glance). */
