@@ -6,42 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { SchemaRegistry, describeSchemaErrors } from '../../../harness/wire';
+import { accepts, bodyOf, loadRecorded, registry, rejects, type Recorded } from './recorded';
+import { describeSchemaErrors } from '../../../harness/wire';
 
-const registry = new SchemaRegistry();
-const DIR = path.join(__dirname, '..', '..', 'fixtures', 'nova-zed');
 
-interface Fixture {
-  schema?: string;
-  request: { method: string; path: string; headers: Record<string, string> };
-  response: { status: number; headers: Record<string, string>; body: unknown; bodyText: string };
-}
-const fixtures = new Map<string, Fixture>(
-  fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => [f.slice(0, -5), JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as Fixture]),
-);
+const fixtures = loadRecorded('nova-zed');
 
 /** The microversion Nova answered with (it echoes it on every answer it routed). */
-function answeredMicroversion(f: Fixture): string {
+function answeredMicroversion(f: Recorded): string {
   return /^compute (\d+\.\d+)$/.exec(f.response.headers['Openstack-Api-Version'] ?? '')?.[1] ?? '2.1';
 }
 
-function body(name: string): any {
-  const f = fixtures.get(name);
-  assert.ok(f, `fixture ${name}`);
-  return structuredClone(f.response.body);
-}
-function accepts(id: string, value: unknown): void {
-  const r = registry.validate(id, value);
-  assert.equal(r.valid, true, `${id} refused: ${describeSchemaErrors(r.errors)}`);
-}
-function rejects(id: string, value: unknown, pattern: RegExp): void {
-  const r = registry.validate(id, value);
-  assert.equal(r.valid, false, `${id} accepted a broken body`);
-  assert.match(describeSchemaErrors(r.errors, 10), pattern);
-}
+const body = (name: string): any => bodyOf(fixtures, name);
 
 test('every compute schema compiles in strict mode', () => {
   registry.compileAll();

@@ -1,33 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { SchemaRegistry, describeSchemaErrors } from '../../../harness/wire';
+import { bodyOf, loadRecorded, registry, rejects } from './recorded';
+import { describeSchemaErrors } from '../../../harness/wire';
 
-const registry = new SchemaRegistry();
-const DIR = path.join(__dirname, '..', '..', 'fixtures', 'glance-zed');
 
-interface Fixture {
-  schema?: string;
-  request: { method: string; path: string };
-  response: { status: number; headers: Record<string, string>; body?: unknown };
-}
 
-const fixtures = new Map<string, Fixture>(
-  fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => [f.replace(/\.json$/, ''), JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as Fixture]),
-);
+const fixtures = loadRecorded('glance-zed');
 
-function body(name: string): any {
-  const f = fixtures.get(name);
-  assert.ok(f, `fixture ${name}`);
-  return structuredClone(f.response.body);
-}
-function rejects(id: string, value: unknown, pattern: RegExp): void {
-  const r = registry.validate(id, value);
-  assert.equal(r.valid, false, `${id} accepted a broken body`);
-  assert.match(describeSchemaErrors(r.errors, 10), pattern);
-}
+const body = (name: string): any => bodyOf(fixtures, name);
 
 test('every image schema compiles in strict mode', () => {
   registry.compileAll();

@@ -5,21 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { SchemaRegistry, describeSchemaErrors } from '../../../harness/wire';
+import { bodyOf, loadRecorded, registry, rejects, type Recorded } from './recorded';
+import { describeSchemaErrors } from '../../../harness/wire';
 
-const DIR = path.join(__dirname, '..', '..', 'fixtures', 'neutron-zed');
-const registry = new SchemaRegistry();
 
-interface Fixture {
-  request: { method: string; path: string };
-  response: { status: number; headers: Record<string, string>; body: unknown };
-}
-const fixtures = new Map<string, Fixture>(
-  fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => [f.slice(0, -5), JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as Fixture]),
-);
+const fixtures = loadRecorded('neutron-zed');
 
 /** Top-level key of a Neutron body -> the schema of that body. */
 const BY_KEY: Record<string, string> = {
@@ -49,7 +39,7 @@ const NOT_A_SCHEMA_BODY: Record<string, string> = {
   'v2.0-no-token': "keystonemiddleware's 401, in Keystone's error format",
 };
 
-function schemaFor(name: string, f: Fixture): string | undefined {
+function schemaFor(name: string, f: Recorded): string | undefined {
   const body = f.response.body;
   if (body === null || typeof body !== 'object' || NOT_A_SCHEMA_BODY[name]) return undefined;
   if (name.startsWith('router-add-interface') && f.response.status === 200) return 'network/router-interface';
@@ -59,19 +49,7 @@ function schemaFor(name: string, f: Fixture): string | undefined {
   return BY_KEY[key];
 }
 
-function clone<T>(v: T): T {
-  return structuredClone(v);
-}
-function body(name: string): any {
-  const f = fixtures.get(name);
-  assert.ok(f, `fixture ${name}`);
-  return clone(f.response.body);
-}
-function rejects(id: string, value: unknown, pattern: RegExp): void {
-  const r = registry.validate(id, value);
-  assert.equal(r.valid, false, `${id} accepted a broken body`);
-  assert.match(describeSchemaErrors(r.errors, 10), pattern);
-}
+const body = (name: string): any => bodyOf(fixtures, name);
 
 test('every network schema compiles in strict mode', () => {
   registry.compileAll();
@@ -108,7 +86,7 @@ test('network schemas reject wrong types, unknown fields, missing fields and bad
   rejects('network/network', { network: { ...net.network, admin_state_up: 'true' } }, /\/network\/admin_state_up must be boolean/);
   rejects('network/network', { network: { ...net.network, created_at: '2026-11-24T21:09:24.000000' } }, /\/network\/created_at must match pattern/);
   rejects('network/network', { network: { ...net.network, colour: 'red' } }, /has unexpected property 'colour'/);
-  const noRev = clone(net);
+  const noRev = structuredClone(net);
   delete noRev.network.revision_number;
   rejects('network/network', noRev, /must have required property 'revision_number'/);
   const port = body('port-show');
