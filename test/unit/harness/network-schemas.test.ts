@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bodyOf, loadRecorded, registry, rejects, type Recorded } from './recorded';
+import { assertNoSecrets, bodyOf, loadRecorded, registry, rejects, type Recorded } from './recorded';
 import { describeSchemaErrors } from '../../../harness/wire';
 
 
@@ -102,3 +102,5 @@ test('network schemas reject wrong types, unknown fields, missing fields and bad
   list.networks_links[0].rel = 'forward';
   rejects('network/network-list', list, /rel must be equal to one of the allowed values|must be one of/);
 });
+
+test('recorded fixtures carry no token and no private key', () => assertNoSecrets(fixtures));

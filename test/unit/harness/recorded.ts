@@ -42,3 +42,13 @@ export function rejects(id: string, value: unknown, pattern: RegExp): void {
   assert.equal(r.valid, false, `${id} accepted a broken body`);
   assert.match(describeSchemaErrors(r.errors, 10), pattern);
 }
+
+/** No recording may hold a real secret: Fernet tokens, private keys, or token headers not masked. */
+export function assertNoSecrets(recorded: Map<string, Recorded>): void {
+  for (const [name, f] of recorded) {
+    const text = JSON.stringify(f);
+    assert.doesNotMatch(text, /gAAAAA[\w-]{20,}/, `${name} holds a Fernet token`);
+    assert.doesNotMatch(text, /BEGIN (RSA |OPENSSH )?PRIVATE KEY/, `${name} holds a private key`);
+    for (const [k, v] of Object.entries(f.request.headers ?? {})) if (/token/i.test(k)) assert.equal(v, '<token>', `${name} request header ${k}`);
+  }
+}
