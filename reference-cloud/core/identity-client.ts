@@ -13,22 +13,31 @@ export function identityAuthUrl(endpoints: CatalogEndpoint[], identityUrl: strin
   return identity ? `${identity.url.replace(/\/$/, '')}/v3` : identityUrl?.replace(/\/$/, '');
 }
 
+/** Who a service is to identity: the cloud's service user, `stackproof` in project `service`, by default. */
+export interface ServiceCredentials {
+  username?: string;
+  projectName?: string;
+  /** 'system': a system-scoped token (oslo.limit reads every project's limits that way). */
+  scope?: 'project' | 'system';
+}
+
 export class IdentityClient {
-  private token?: { id: string; expires: number };
+  private cached?: { id: string; expires: number };
   private readonly authUrl: string;
   private readonly password: string;
+  private readonly username: string;
+  private readonly projectName: string;
   private readonly scope: 'project' | 'system';
   /** The service user's id, known after the first authentication. */
   userId?: string;
 
-  /**
-   * authUrl: the Keystone v3 URL, e.g. http://127.0.0.1:7700/identity/v3. The scope is the
-   * service project, or the system (oslo.limit reads every project's limits system-scoped).
-   */
-  constructor(authUrl: string, password: string, scope: 'project' | 'system' = 'project') {
+  /** authUrl: the Keystone v3 URL, e.g. http://127.0.0.1:7700/identity/v3. */
+  constructor(authUrl: string, password: string, who: ServiceCredentials = {}) {
     this.authUrl = authUrl.replace(/\/$/, '');
     this.password = password;
-    this.scope = scope;
+    this.username = who.username ?? 'stackproof';
+    this.projectName = who.projectName ?? 'service';
+    this.scope = who.scope ?? 'project';
   }
 
   /** A project's id by name in the Default domain, or undefined. */
@@ -52,37 +61,43 @@ export class IdentityClient {
   private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, retried = false): Promise<T> {
     const res = await request(`${this.authUrl}${path}`, {
       method,
-      headers: { 'X-Auth-Token': await this.serviceToken(), Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { 'X-Auth-Token': await this.token(), Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.body.text();
     if (res.statusCode === 401 && !retried) {
-      this.token = undefined;
+      this.forgetToken();
       return this.call<T>(method, path, body, true);
     }
     if (res.statusCode >= 400) throw new ApiError(503, `The identity service answered ${res.statusCode} to ${method} ${path}.`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  private async serviceToken(): Promise<string> {
-    if (this.token && this.token.expires - 60_000 > Date.now()) return this.token.id;
+  /** The service user's token, renewed a minute before it expires. */
+  async token(): Promise<string> {
+    if (this.cached && this.cached.expires - 60_000 > Date.now()) return this.cached.id;
     const res = await request(`${this.authUrl}/auth/tokens?nocatalog`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
         auth: {
-          identity: { methods: ['password'], password: { user: { name: 'stackproof', domain: { id: 'default' }, password: this.password } } },
-          scope: this.scope === 'system' ? { system: { all: true } } : { project: { name: 'service', domain: { id: 'default' } } },
+          identity: { methods: ['password'], password: { user: { name: this.username, domain: { id: 'default' }, password: this.password } } },
+          scope: this.scope === 'system' ? { system: { all: true } } : { project: { name: this.projectName, domain: { id: 'default' } } },
         },
       }),
     });
-    const body = (await res.body.json()) as { token?: { expires_at: string; user: { id: string } } };
+    const body = (await res.body.json().catch(() => ({}))) as { token?: { expires_at: string; user: { id: string } } };
     const id = res.headers['x-subject-token'];
     if (res.statusCode !== 201 || typeof id !== 'string' || !body.token) {
       throw new ApiError(503, 'The service could not authenticate to the identity service.');
     }
-    this.token = { id, expires: Date.parse(body.token.expires_at) };
+    this.cached = { id, expires: Date.parse(body.token.expires_at) };
     this.userId = body.token.user.id;
     return id;
+  }
+
+  /** Drops the cached token (identity answered 401 to it: expired or revoked). */
+  forgetToken(): void {
+    this.cached = undefined;
   }
 }

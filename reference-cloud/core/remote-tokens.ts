@@ -6,6 +6,7 @@
 import { request } from 'undici';
 import type { AuthContext, TokenValidator } from './auth-context';
 import { ApiError, authenticationRequired } from './errors';
+import { IdentityClient } from './identity-client';
 
 export interface RemoteIdentity {
   /** e.g. http://identity:7700/identity/v3 */
@@ -25,12 +26,14 @@ interface CacheEntry {
 const MAX_CACHE = 10_000;
 
 export class RemoteTokenValidator implements TokenValidator {
-  private serviceToken?: { id: string; expires: number };
   private cache = new Map<string, CacheEntry>();
+  private readonly service: IdentityClient;
 
-  constructor(private readonly remote: RemoteIdentity) {}
+  constructor(private readonly remote: RemoteIdentity) {
+    this.service = new IdentityClient(remote.authUrl, remote.password, { username: remote.username, projectName: remote.projectName });
+  }
 
-  async validate(token: string): Promise<AuthContext> {
+  async validate(token: string, retried = false): Promise<AuthContext> {
     const now = Date.now();
     const hit = this.cache.get(token);
     if (hit && hit.until > now) {
@@ -39,13 +42,14 @@ export class RemoteTokenValidator implements TokenValidator {
     }
     const res = await request(`${this.remote.authUrl}/auth/tokens?nocatalog`, {
       method: 'GET',
-      headers: { 'X-Auth-Token': await this.getServiceToken(), 'X-Subject-Token': token, Accept: 'application/json' },
+      headers: { 'X-Auth-Token': await this.service.token(), 'X-Subject-Token': token, Accept: 'application/json' },
     });
     const text = await res.body.text();
     if (res.statusCode === 401) {
-      // Our own service token expired or was revoked: renew once.
-      this.serviceToken = undefined;
-      return this.validate(token);
+      // Our own service token expired or was revoked: renew once, not forever.
+      if (retried) throw new ApiError(503, 'The identity service refused this service\'s credentials.');
+      this.service.forgetToken();
+      return this.validate(token, true);
     }
     if (res.statusCode === 404) {
       this.remember(token, { until: now + 10_000 });
@@ -60,27 +64,6 @@ export class RemoteTokenValidator implements TokenValidator {
   private remember(token: string, e: CacheEntry): void {
     if (this.cache.size >= MAX_CACHE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(token, e);
-  }
-
-  private async getServiceToken(): Promise<string> {
-    if (this.serviceToken && this.serviceToken.expires - 60_000 > Date.now()) return this.serviceToken.id;
-    const res = await request(`${this.remote.authUrl}/auth/tokens?nocatalog`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: this.remote.username, domain: { id: 'default' }, password: this.remote.password } } },
-          scope: { project: { name: this.remote.projectName, domain: { id: 'default' } } },
-        },
-      }),
-    });
-    const body = (await res.body.json()) as { token?: { expires_at: string } };
-    const id = res.headers['x-subject-token'];
-    if (res.statusCode !== 201 || typeof id !== 'string' || !body.token) {
-      throw new ApiError(503, 'The service could not authenticate to the identity service.');
-    }
-    this.serviceToken = { id, expires: Date.parse(body.token.expires_at) };
-    return id;
   }
 }
 

@@ -46,7 +46,7 @@ export const imageService: ServiceDefinition = {
         if (authUrl && ctx.config.servicePassword) {
           const client = new IdentityClient(authUrl, ctx.config.servicePassword);
           try {
-            const limits = new KeystoneLimits(new IdentityClient(authUrl, ctx.config.servicePassword, 'system'), client, ctx.config.region);
+            const limits = new KeystoneLimits(new IdentityClient(authUrl, ctx.config.servicePassword, { scope: 'system' }), client, ctx.config.region);
             await limits.register();
             api.limits = limits;
           } catch (err) {
