@@ -1,7 +1,12 @@
 /** Every service the reference cloud can run, in start order. */
 import type { ServiceDefinition } from './core/service';
+import { computeService } from './compute';
 import { identityService } from './identity';
 import { imageService } from './image';
 import { networkService } from './network';
 
-export const ALL_SERVICES: ServiceDefinition[] = [identityService, imageService, networkService];
+export const ALL_SERVICES: ServiceDefinition[] = [
+  identityService, imageService, networkService,
+  // While compute is being built it runs only when asked for (STACKPROOF_WITH_COMPUTE=1).
+  ...(process.env.STACKPROOF_WITH_COMPUTE === '1' ? [computeService] : []),
+];

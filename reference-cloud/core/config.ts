@@ -43,6 +43,11 @@ export interface CloudConfig {
   services?: ServiceName[];
   /** Identity endpoint when identity runs elsewhere (one container per service). */
   identityUrl?: string;
+  /**
+   * The compute topology as written in the configuration file (cells, availability zones,
+   * hosts and their sizes, allocation ratios); read and checked by reference-cloud/compute/topology.ts.
+   */
+  compute?: Record<string, unknown>;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +87,7 @@ const YAML_KEYS: Record<string, keyof CloudConfig> = {
   service_password: 'servicePassword', token_expiration: 'tokenExpiration',
   password_hash_cost: 'passwordHashCost', token_cache_seconds: 'tokenCacheSeconds', delays: 'delays',
   log_level: 'logLevel', log_file: 'logFile', services: 'services', identity_url: 'identityUrl',
+  compute: 'compute',
 };
 
 /** DevStack local.conf variables we understand. */
@@ -236,6 +242,9 @@ export function validateConfig(c: Record<string, unknown>): CloudConfig {
   }
   for (const f of ['adminPassword', 'servicePassword', 'logFile', 'identityUrl'] as const) {
     if (cfg[f] !== undefined && (typeof cfg[f] !== 'string' || cfg[f] === '')) throw new ConfigError(`${f} must be a non-empty string`);
+  }
+  if (cfg.compute !== undefined && (typeof cfg.compute !== 'object' || cfg.compute === null || Array.isArray(cfg.compute))) {
+    throw new ConfigError('compute must be a mapping (cells, hosts, allocation ratios)');
   }
   return cfg;
 }

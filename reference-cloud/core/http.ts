@@ -10,7 +10,7 @@ import sjson from 'secure-json-parse';
 import type { Readable } from 'node:stream';
 import type { TokenValidator } from './auth-context';
 import { ApiError, authenticationRequired, toApiError } from './errors';
-import type { ErrorEnvelope } from './envelopes';
+import type { ErrorEnvelope, RenderedError } from './envelopes';
 import { requestId as defaultRequestId } from './ids';
 import { echoHeaders, negotiate, type MicroversionSpec } from './microversion';
 import { safeUrl } from './logging';
@@ -60,6 +60,7 @@ export function buildHttpServer(services: MountedService[], log: Logger): Fastif
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Openstack-Request-Id', req.id);
+    for (const alias of serviceFor(req.url)?.def.requestIdAliases ?? []) reply.header(alias, req.id);
     (req as FastifyRequest & { startedAt: bigint }).startedAt = process.hrtime.bigint();
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -125,6 +126,7 @@ function mountService(scope: FastifyInstance, svc: MountedService): void {
   }
   scope.setErrorHandler((error, req, reply) => sendError(reply, envelopeOf(def, req), toApiError(error)));
   scope.setNotFoundHandler((req, reply) => {
+    if (def.unknownRoute) return sendRendered(reply, def.unknownRoute());
     sendError(reply, envelopeOf(def, req), new ApiError(404, 'The resource could not be found.'));
   });
 
@@ -156,7 +158,7 @@ function mountService(scope: FastifyInstance, svc: MountedService): void {
     scope.route({
       method: missing,
       url: path,
-      handler: (req, reply) => sendError(reply, envelopeOf(def, req), new ApiError(405, 'The method is not allowed for the requested URL.', {
+      handler: (req, reply) => def.unknownRoute ? sendRendered(reply, def.unknownRoute()) : sendError(reply, envelopeOf(def, req), new ApiError(405, 'The method is not allowed for the requested URL.', {
         headers: { Allow: [...methods].join(', ') },
       })),
     });
@@ -165,7 +167,10 @@ function mountService(scope: FastifyInstance, svc: MountedService): void {
 
 async function runRoute(svc: MountedService, route: Route, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { def, tokens } = svc;
-  if (route.requestIdHeader === false) reply.removeHeader('X-Openstack-Request-Id');
+  if (route.requestIdHeader === false) {
+    reply.removeHeader('X-Openstack-Request-Id');
+    for (const alias of def.requestIdAliases ?? []) reply.removeHeader(alias);
+  }
   try {
     const apiReq: ApiRequest = {
       id: req.id,
@@ -193,7 +198,7 @@ async function runRoute(svc: MountedService, route: Route, req: FastifyRequest, 
     if (route.policy) {
       if (!apiReq.auth) throw authenticationRequired();
       if (!route.policy.check(apiReq.auth, apiReq)) {
-        throw new ApiError(403, `You are not authorized to perform the requested action: ${route.policy.rule}.`);
+        throw new ApiError(403, def.policyMessage?.(route.policy.rule) ?? `You are not authorized to perform the requested action: ${route.policy.rule}.`);
       }
     }
     const out = await route.handler(apiReq);
@@ -203,7 +208,10 @@ async function runRoute(svc: MountedService, route: Route, req: FastifyRequest, 
     if (apiErr.status === 401 && !apiErr.headers['WWW-Authenticate']) {
       apiErr.headers['WWW-Authenticate'] = `Keystone uri="${svc.authUrl()}"`;
     }
-    if (apiErr.status === 401 && def.requestIdAfterAuth) reply.removeHeader('X-Openstack-Request-Id');
+    if (apiErr.status === 401 && def.requestIdAfterAuth) {
+      reply.removeHeader('X-Openstack-Request-Id');
+      for (const alias of def.requestIdAliases ?? []) reply.removeHeader(alias);
+    }
     if (apiErr.status >= 500) svc.log.error({ req_id: req.id, err }, 'unhandled error');
     sendError(reply, envelopeOf(def, req), apiErr);
   }
@@ -220,7 +228,9 @@ function sendReply(reply: FastifyReply, out: ApiReply): void {
   if (out.headers) for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
   const body = out.body;
   if (body === undefined || out.status === 204 || out.status === 304) {
-    reply.removeHeader('content-type');
+    // An empty answer has no Content-Type unless the handler names one (Nova's empty 202/204s
+    // still say application/json).
+    if (!hasHeader(out.headers, 'content-type')) reply.removeHeader('content-type');
     reply.send();
   } else if (typeof body === 'string' || Buffer.isBuffer(body) || isStream(body)) {
     reply.send(body);
@@ -232,11 +242,20 @@ function sendReply(reply: FastifyReply, out: ApiReply): void {
   }
 }
 
+function hasHeader(headers: ApiReply['headers'], name: string): boolean {
+  return !!headers && Object.keys(headers).some((k) => k.toLowerCase() === name);
+}
+
 function sendError(reply: FastifyReply, envelope: ErrorEnvelope | undefined, err: ApiError): void {
   if (reply.sent) return;
   const rendered = envelope
     ? envelope(err)
     : { status: err.status, headers: err.headers, body: JSON.stringify({ error: { code: err.status, message: err.message } }), contentType: 'application/json' };
+  sendRendered(reply, rendered);
+}
+
+function sendRendered(reply: FastifyReply, rendered: RenderedError): void {
+  if (reply.sent) return;
   reply.code(rendered.status);
   for (const [k, v] of Object.entries(rendered.headers)) reply.header(k, v);
   reply.header('Content-Type', rendered.contentType);

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AuthContext, TokenValidator } from './auth-context';
 import type { CloudConfig } from './config';
-import type { ErrorEnvelope } from './envelopes';
+import type { ErrorEnvelope, RenderedError } from './envelopes';
 import type { Migration, ServiceStore } from './store';
 import type { Clock } from './clock';
 import type { Microversion, MicroversionSpec } from './microversion';
@@ -130,6 +130,19 @@ export interface ServiceDefinition {
   requestIdAfterAuth?: boolean;
   /** The service's microversion range for the configured release (compute, volume, placement). */
   microversions?: (config: CloudConfig) => MicroversionSpec;
+  /**
+   * How the service words a policy refusal (the route's rule name goes in). Default Keystone's
+   * "You are not authorized to perform the requested action: <rule>."
+   */
+  policyMessage?: (rule: string) => string;
+  /** Other headers that carry the request id too (Nova: X-Compute-Request-Id). */
+  requestIdAliases?: string[];
+  /**
+   * The answer to a path no route matches, or a method a path does not have, where the service
+   * answers it before its API (Nova: webob's plain-text 404 for both). Default: the envelope's
+   * 404 and 405.
+   */
+  unknownRoute?: () => RenderedError;
   /** Prefix of the request id this service issues ('req-' for most, 'tx' for Swift). */
   requestId?: () => string;
   create(ctx: ServiceContext): ServiceRuntime | Promise<ServiceRuntime>;

@@ -34,6 +34,20 @@ export interface Job<P = Record<string, unknown>> {
 
 type Handler = (job: Job<any>) => Promise<void> | void;
 
+/**
+ * Thrown by a handler that cannot act now (what it needs is unreachable, e.g. a cell that is
+ * down): the job stays queued and runs again after `delayMs`.
+ */
+export class RetryLater extends Error {
+  readonly delayMs: number;
+
+  constructor(reason: string, delayMs = 500) {
+    super(reason);
+    this.name = 'RetryLater';
+    this.delayMs = delayMs;
+  }
+}
+
 interface Row {
   id: number;
   kind: string;
@@ -129,6 +143,11 @@ export class WorkQueue {
       await handler.run(toJob(row));
     } catch (err) {
       if (this.closed) return;
+      if (err instanceof RetryLater) {
+        this.log.debug({ kind: row.kind, key: row.key, reason: err.message }, 'queued job postponed');
+        this.schedule(id, err.delayMs);
+        return;
+      }
       this.log.error({ err, kind: row.kind, key: row.key }, 'queued job failed');
     }
     if (this.closed) return;

@@ -1,0 +1,7 @@
+/** (being built) */
+import type { Route } from '../../core/service';
+import type { ComputeApi } from '../context';
+
+export function flavorRoutes(_api: ComputeApi): Route[] {
+  return [];
+}

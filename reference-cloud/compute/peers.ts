@@ -1,0 +1,103 @@
+/**
+ * How compute talks to the image and network services: over their public HTTP APIs, found in
+ * the catalog, as Nova does (never by reading their stores). Calls made for a user carry the
+ * user's token (the image a user boots must be visible to that user); calls the conductor makes
+ * later carry the compute service user's token (ports created for the instance's project, as
+ * Nova's admin-context Neutron client does).
+ */
+import { request } from 'undici';
+import { ApiError } from '../core/errors';
+import type { IdentityClient } from '../core/identity-client';
+import type { CatalogEndpoint } from '../core/service';
+
+export type PeerService = 'image' | 'network' | 'volume';
+
+export interface PeerReply<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+export interface PeerCall {
+  /** The user's token; the service user's when absent. */
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const CATALOG_TYPES: Record<PeerService, string[]> = {
+  image: ['image'],
+  network: ['network'],
+  volume: ['block-storage', 'volumev3'],
+};
+
+export class Peers {
+  private readonly identity: IdentityClient | undefined;
+  private readonly urls = new Map<PeerService, string>();
+
+  constructor(identity: IdentityClient | undefined, endpoints: CatalogEndpoint[]) {
+    this.identity = identity;
+    for (const [peer, types] of Object.entries(CATALOG_TYPES) as [PeerService, string[]][]) {
+      const e = endpoints.find((x) => types.includes(x.catalogType));
+      if (e) this.urls.set(peer, e.url.replace(/\/$/, ''));
+    }
+  }
+
+  /** Whether the cloud has that service (locally or in identity's catalog). */
+  async has(peer: PeerService): Promise<boolean> {
+    return (await this.baseUrl(peer)) !== undefined;
+  }
+
+  async call<T = unknown>(peer: PeerService, method: string, path: string, opts: PeerCall = {}): Promise<PeerReply<T>> {
+    const base = await this.baseUrl(peer);
+    if (!base) throw new ApiError(503, `The ${peer} service is not available.`);
+    const token = opts.token ?? (await this.serviceToken());
+    const res = await request(`${base}${path}`, {
+      method: method as 'GET',
+      headers: {
+        'X-Auth-Token': token,
+        Accept: 'application/json',
+        ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...opts.headers,
+      },
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+    });
+    const text = await res.body.text();
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    if (res.statusCode === 401 && !opts.token && this.identity) {
+      // The service token expired or was revoked: once more with a fresh one.
+      this.identity.forgetToken();
+      return this.call<T>(peer, method, path, { ...opts, token: await this.serviceToken() });
+    }
+    return { status: res.statusCode, headers: res.headers as PeerReply['headers'], body: body as T };
+  }
+
+  private async serviceToken(): Promise<string> {
+    if (!this.identity) throw new ApiError(503, 'The compute service has no identity service to authenticate with.');
+    return this.identity.token();
+  }
+
+  /** The service's URL from the local endpoints, else from identity's catalog (services apart). */
+  private async baseUrl(peer: PeerService): Promise<string | undefined> {
+    const known = this.urls.get(peer);
+    if (known || !this.identity) return known;
+    try {
+      const cat = await this.identity.get<{ catalog: { type: string; endpoints: { interface: string; url: string }[] }[] }>('/auth/catalog');
+      for (const [p, types] of Object.entries(CATALOG_TYPES) as [PeerService, string[]][]) {
+        const entry = cat.catalog.find((c) => types.includes(c.type));
+        const url = entry?.endpoints.find((e) => e.interface === 'public')?.url;
+        if (url) this.urls.set(p, url.replace(/\/$/, ''));
+      }
+    } catch {
+      return undefined;
+    }
+    return this.urls.get(peer);
+  }
+}
