@@ -1,0 +1,53 @@
+/**
+ * Finding a server for a caller, as Nova's common.get_instance does: through its instance
+ * mapping to its cell (or its build request while unscheduled), 404 "Instance <id> could not be
+ * found." for anything the caller may not see (another project's server, unless admin), and
+ * CellDown when its cell is down (the API decides what to answer then).
+ */
+import type { AuthContext } from '../../core/auth-context';
+import { ApiError } from '../../core/errors';
+import { instanceNotFound } from '../common';
+import type { Cell } from '../cells';
+import type { BuildRequestInstance, ComputeApi } from '../context';
+import { getInstance, type InstanceRow } from './instances';
+
+export type LocatedServer =
+  | { kind: 'instance'; cell: Cell; row: InstanceRow }
+  | { kind: 'build'; build: BuildRequestInstance };
+
+export function buildRequest(api: ComputeApi, uuid: string): BuildRequestInstance | undefined {
+  const row = api.store.db.prepare('SELECT instance FROM build_requests WHERE instance_uuid = ?').get(uuid) as { instance: string } | undefined;
+  return row ? (JSON.parse(row.instance) as BuildRequestInstance) : undefined;
+}
+
+/** Whether the caller may see a server of that project (admins see every project's). */
+export function canSee(auth: AuthContext, projectId: string): boolean {
+  return auth.roles.includes('admin') || auth.projectId === projectId;
+}
+
+/**
+ * The server `id` as the caller may see it; throws 404 otherwise. Throws CellDown (from
+ * Cell.db) when the server's cell is down.
+ */
+export function locateServer(api: ComputeApi, auth: AuthContext, id: string): LocatedServer {
+  const cell = api.cells.ofInstance(id);
+  if (cell === undefined) throw instanceNotFound(id);
+  if (cell === null) {
+    const build = buildRequest(api, id);
+    if (!build || !canSee(auth, build.project_id)) throw instanceNotFound(id);
+    return { kind: 'build', build };
+  }
+  const row = getInstance(cell.db, id);
+  if (!row || !canSee(auth, row.project_id)) throw instanceNotFound(id);
+  return { kind: 'instance', cell, row };
+}
+
+/** Like locateServer, for calls that need the instance in a cell (actions): a build request is "not ready" (409). */
+export function locateInstance(api: ComputeApi, auth: AuthContext, id: string): { cell: Cell; row: InstanceRow } {
+  const found = locateServer(api, auth, id);
+  if (found.kind === 'build') throw instanceNotReady(id);
+  return found;
+}
+
+/** 409 "Instance <id> is not ready" (an instance still scheduling, or in cell0 after a failed schedule). */
+export const instanceNotReady = (id: string): ApiError => new ApiError(409, `Instance ${id} is not ready`);
