@@ -8,29 +8,34 @@
  * Bounded: each load phase runs BENCH_SECONDS (default 5) seconds.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
 import { freePort, load, rssMb, type BenchEnv } from './lib';
 import { benchImage } from './image';
 import { benchNetwork } from './network';
+import { benchCompute } from './compute';
 
 /** Service bench modules, run in order after identity: each takes the running cloud. */
 const MODULES: { name: string; run: (env: BenchEnv) => Promise<void> }[] = [
   { name: 'image', run: benchImage },
   { name: 'network', run: benchNetwork },
+  { name: 'compute', run: benchCompute },
 ];
 const ROOT = resolve(__dirname, '..');
 
 async function main() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'stackproof-bench-'));
+  // Hosts large enough that capacity never limits the compute bench (10,000 m1.nano servers).
+  const config = join(dataDir, 'bench.yaml');
+  writeFileSync(config, 'compute:\n  host_size: {vcpus: 4096, ram_mb: 400000, disk_gb: 6000}\n');
   const t0 = performance.now();
   const child = spawn(process.execPath, [...process.execArgv, join(ROOT, 'harness/cli/main.ts'), 'cloud', 'up', '--port', String(port),
     '--data-dir', dataDir, '--log-level', 'warn', '--clouds-file', join(dataDir, 'clouds.yaml')], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, STACKPROOF_ADMIN_PASSWORD: 'bench-secret' },
+    env: { ...process.env, STACKPROOF_ADMIN_PASSWORD: 'bench-secret', STACKPROOF_CONFIG: config },
   });
   let out = '';
   child.stdout.on('data', (c) => { out += c; });
