@@ -16,12 +16,14 @@ import { freePort, load, rssMb, type BenchEnv } from './lib';
 import { benchImage } from './image';
 import { benchNetwork } from './network';
 import { benchCompute } from './compute';
+import { benchComputeScheduler } from './compute-scheduler';
 
 /** Service bench modules, run in order after identity: each takes the running cloud. */
 const MODULES: { name: string; run: (env: BenchEnv) => Promise<void> }[] = [
   { name: 'image', run: benchImage },
   { name: 'network', run: benchNetwork },
   { name: 'compute', run: benchCompute },
+  { name: 'compute-scheduler', run: benchComputeScheduler },
 ];
 const ROOT = resolve(__dirname, '..');
 

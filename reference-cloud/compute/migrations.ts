@@ -105,6 +105,31 @@ export const apiMigrations: Migration[] = [
     `,
   },
   workQueueMigration(2, '2024.1'),
+  {
+    version: 3,
+    release: '2024.1',
+    description: 'placement: usage per resource provider, kept by triggers on allocations (the scheduler reads it instead of summing allocations)',
+    up: `
+      CREATE TABLE provider_usages (
+        host TEXT PRIMARY KEY, vcpus INTEGER NOT NULL DEFAULT 0, memory_mb INTEGER NOT NULL DEFAULT 0, disk_gb INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO provider_usages (host, vcpus, memory_mb, disk_gb)
+        SELECT host, SUM(vcpus), SUM(memory_mb), SUM(disk_gb) FROM allocations GROUP BY host;
+      CREATE TRIGGER allocations_usage_insert AFTER INSERT ON allocations BEGIN
+        INSERT INTO provider_usages (host, vcpus, memory_mb, disk_gb) VALUES (NEW.host, NEW.vcpus, NEW.memory_mb, NEW.disk_gb)
+          ON CONFLICT (host) DO UPDATE SET vcpus = vcpus + NEW.vcpus, memory_mb = memory_mb + NEW.memory_mb, disk_gb = disk_gb + NEW.disk_gb;
+      END;
+      CREATE TRIGGER allocations_usage_delete AFTER DELETE ON allocations BEGIN
+        UPDATE provider_usages SET vcpus = vcpus - OLD.vcpus, memory_mb = memory_mb - OLD.memory_mb, disk_gb = disk_gb - OLD.disk_gb
+          WHERE host = OLD.host;
+      END;
+      CREATE TRIGGER allocations_usage_update AFTER UPDATE ON allocations BEGIN
+        UPDATE provider_usages SET vcpus = vcpus - OLD.vcpus, memory_mb = memory_mb - OLD.memory_mb, disk_gb = disk_gb - OLD.disk_gb
+          WHERE host = OLD.host;
+        INSERT INTO provider_usages (host, vcpus, memory_mb, disk_gb) VALUES (NEW.host, NEW.vcpus, NEW.memory_mb, NEW.disk_gb)
+          ON CONFLICT (host) DO UPDATE SET vcpus = vcpus + NEW.vcpus, memory_mb = memory_mb + NEW.memory_mb, disk_gb = disk_gb + NEW.disk_gb;
+      END;
+    `,
+  },
 ];
 
 export const cellMigrations: Migration[] = [
@@ -189,4 +214,14 @@ export const cellMigrations: Migration[] = [
     `,
   },
   workQueueMigration(2, '2024.1'),
+  {
+    version: 3,
+    release: '2024.1',
+    description: "nova cell database: instance system metadata (what Nova keeps for itself, e.g. a shelved server's image)",
+    up: `
+      CREATE TABLE instance_system_metadata (
+        instance_uuid TEXT NOT NULL REFERENCES instances(uuid) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (instance_uuid, key));
+    `,
+  },
 ];
