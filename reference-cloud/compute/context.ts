@@ -60,7 +60,7 @@ export interface QuotaEngine {
   check(projectId: string, deltas: Partial<Record<'instances' | 'cores' | 'ram' | 'server_groups', number>>): void;
   /** 403 "Quota exceeded, too many servers in group" past server_group_members. */
   checkGroupMembers(projectId: string, groupUuid: string, adding: number): void;
-  /** 403 "Quota exceeded, too many metadata items" (Nova's MetadataLimitExceeded wording) past metadata_items. */
+  /** 403 "Maximum number of metadata items exceeds N" (Nova's MetadataLimitExceeded) past metadata_items. */
   checkMetadata(projectId: string, count: number): void;
 }
 

@@ -62,6 +62,12 @@ function describe(e: ErrorObject, root: unknown): SchemaFailure {
     case 'minimum':
       message = `${pyRepr(instance)} is less than the minimum of ${p.limit}`;
       break;
+    case 'exclusiveMinimum':
+      message = `${pyRepr(instance)} is less than or equal to the minimum of ${p.limit}`;
+      break;
+    case 'exclusiveMaximum':
+      message = `${pyRepr(instance)} is greater than or equal to the maximum of ${p.limit}`;
+      break;
     case 'maximum':
       message = `${pyRepr(instance)} is greater than the maximum of ${p.limit}`;
       break;
