@@ -5,7 +5,6 @@
  * real cell's database or message queue is unreachable, and every read of it throws CellDown.
  */
 import type { Logger } from 'pino';
-import { ApiError } from '../core/errors';
 import { openStore, type Db, type ServiceStore } from '../core/store';
 import { WorkQueue } from '../core/work-queue';
 import { uuid } from '../core/ids';
@@ -168,6 +167,3 @@ export class Cells {
   }
 }
 
-/** The 503 an API call answers when the cell it must read is down and there is no partial answer. */
-export const cellUnavailable = (): ApiError =>
-  new ApiError(503, 'NovaException: Cell is not responding and hence server cannot be shown.');

@@ -109,17 +109,26 @@ export function paging(req: ApiRequest): { limit?: number; marker?: string } {
 
 export const MAX_LIMIT = 1000;
 
-/** A `<collection>_links` next link, or nothing when the page is not full. */
+/**
+ * A `<collection>_links` next link when the page is full, as Nova's _get_next_link writes it:
+ * the request's query parameters sorted by name, `marker` set to the last item (in place when
+ * the request had one, last otherwise), no `limit` added when the client sent none.
+ */
 export function nextLink(req: ApiRequest, path: string, count: number, limit: number | undefined, lastMarker: string | undefined): { rel: string; href: string }[] | undefined {
   const pageSize = limit ?? MAX_LIMIT;
   if (count === 0 || count < pageSize || lastMarker === undefined) return undefined;
+  const entries = Object.entries(req.query).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(req.query)) {
-    if (k === 'marker') continue;
+  let marked = false;
+  for (const [k, v] of entries) {
+    if (k === 'marker') {
+      params.append('marker', lastMarker);
+      marked = true;
+      continue;
+    }
     for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
   }
-  if (!params.has('limit')) params.set('limit', String(pageSize));
-  params.append('marker', lastMarker);
+  if (!marked) params.append('marker', lastMarker);
   return [{ rel: 'next', href: `${apiRoot(req)}${path}?${params.toString()}` }];
 }
 

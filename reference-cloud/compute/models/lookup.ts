@@ -29,7 +29,7 @@ export function canSee(auth: AuthContext, projectId: string): boolean {
  * The server `id` as the caller may see it; throws 404 otherwise. Throws CellDown (from
  * Cell.db) when the server's cell is down.
  */
-export function locateServer(api: ComputeApi, auth: AuthContext, id: string): LocatedServer {
+export function locateServer(api: ComputeApi, auth: AuthContext, id: string, opts: { readDeleted?: boolean } = {}): LocatedServer {
   const cell = api.cells.ofInstance(id);
   if (cell === undefined) throw instanceNotFound(id);
   if (cell === null) {
@@ -37,7 +37,9 @@ export function locateServer(api: ComputeApi, auth: AuthContext, id: string): Lo
     if (!build || !canSee(auth, build.project_id)) throw instanceNotFound(id);
     return { kind: 'build', build };
   }
-  const row = getInstance(cell.db, id);
+  const row = opts.readDeleted
+    ? (cell.db.prepare('SELECT * FROM instances WHERE uuid = ? ORDER BY deleted LIMIT 1').get(id) as InstanceRow | undefined)
+    : getInstance(cell.db, id);
   if (!row || !canSee(auth, row.project_id)) throw instanceNotFound(id);
   return { kind: 'instance', cell, row };
 }
