@@ -85,7 +85,7 @@ export class Peers {
   }
 
   /** The service's URL from the local endpoints, else from identity's catalog (services apart). */
-  private async baseUrl(peer: PeerService): Promise<string | undefined> {
+  async baseUrl(peer: PeerService): Promise<string | undefined> {
     const known = this.urls.get(peer);
     if (known || !this.identity) return known;
     try {
