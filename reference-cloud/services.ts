@@ -5,8 +5,4 @@ import { identityService } from './identity';
 import { imageService } from './image';
 import { networkService } from './network';
 
-export const ALL_SERVICES: ServiceDefinition[] = [
-  identityService, imageService, networkService,
-  // While compute is being built it runs only when asked for (STACKPROOF_WITH_COMPUTE=1).
-  ...(process.env.STACKPROOF_WITH_COMPUTE === '1' ? [computeService] : []),
-];
+export const ALL_SERVICES: ServiceDefinition[] = [identityService, imageService, networkService, computeService];

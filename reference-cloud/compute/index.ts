@@ -11,7 +11,7 @@ import { aggregateRoutes } from './api/aggregates';
 import { availabilityZoneRoutes } from './api/availability-zones';
 import { controlRoutes } from './api/control';
 import { discoveryRoutes } from './api/discovery';
-import { flavorRoutes } from './api/flavors';
+import { bootstrapFlavors, flavorRoutes } from './api/flavors';
 import { hypervisorRoutes } from './api/hypervisors';
 import { instanceActionRoutes } from './api/instance-actions';
 import { keypairRoutes } from './api/keypairs';
@@ -97,6 +97,7 @@ export const computeService: ServiceDefinition = {
     api.scheduler = new Scheduler(api);
     api.conductor = new Conductor(api);
     registerHosts(api);
+    bootstrapFlavors(api);
     return {
       routes: computeRoutes(api),
       async ready(endpoints) {
