@@ -112,3 +112,14 @@ Given('a flavor and an image to boot a server from', async function (this: Stack
     checkExchange(this.last!, { status: 204 });
   }
 });
+
+/**
+ * Arithmetic for counts that depend on what the project already runs (a quota's in_use before a
+ * boot): "{cores_before},{flavor_vcpus}" adds up to a new variable.
+ */
+Given('I remember the sum of {string} as {string}', function (this: StackproofWorld, terms: string, name: string) {
+  const values = this.expand(terms).split(',').map((t) => t.trim());
+  const bad = values.find((v) => !/^-?\d+$/.test(v));
+  assert.equal(bad, undefined, `"${bad}" (in ${terms}) is not an integer`);
+  this.vars[name] = String(values.reduce((sum, v) => sum + Number(v), 0));
+});

@@ -1,6 +1,7 @@
 /** Reads what a target offers: services from the catalog, their versions, admin rights, extensions. */
 import type { Session, VersionInfo } from '../client';
 import type { Capabilities, ServiceCapability } from './requirements';
+import { discoverCompute, type ComputeCapability } from './compute';
 
 export interface DiscoveredService {
   type: string;
@@ -15,6 +16,8 @@ export interface Discovery {
   services: DiscoveredService[];
   /** Network extension aliases, sorted. */
   extensions: string[];
+  /** Compute hosts, control plane and scheduler filters, when the catalog lists compute. */
+  compute?: ComputeCapability;
 }
 
 /** Everything the target says about itself (the `discover` command prints this). */
@@ -36,7 +39,9 @@ export async function discoverTarget(session: Session): Promise<Discovery> {
     const list = (ex.response.json as { extensions?: { alias: string }[] } | undefined)?.extensions ?? [];
     extensions = list.map((e) => e.alias).sort();
   }
-  return { roles: (token.body.roles ?? []).map((r) => r.name), services, extensions };
+  const roles = (token.body.roles ?? []).map((r) => r.name);
+  const compute = services.some((s) => s.type === 'compute') ? await discoverCompute(session, roles.includes('admin')) : undefined;
+  return { roles, services, extensions, ...(compute ? { compute } : {}) };
 }
 
 /** What capability tags are checked against. */
@@ -46,6 +51,7 @@ export async function discoverCapabilities(session: Session): Promise<Capabiliti
     services: Object.fromEntries(d.services.map((s) => [s.type, summarise(s.versions)])),
     admin: d.roles.includes('admin'),
     extensions: d.extensions,
+    ...(d.compute ? { compute: d.compute } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { cleanup } from '../../harness/resources';
 import { unmetRequirement } from '../../harness/capabilities';
 import { recorderSlot, setUpWorker, tearDownWorker, workerContext } from './worker-context';
 import { reportExchange, type StackproofWorld } from './world';
+import { runUndos } from './undo';
 
 setDefaultTimeout(60_000);
 
@@ -43,6 +44,7 @@ Before(async function (this: StackproofWorld, { pickle, gherkinDocument }: ITest
 
 After(async function (this: StackproofWorld) {
   recorderSlot.recorder = undefined;
+  await runUndos(this); // a cell back up, a host out of its aggregate: before the ledger's deletes
   const ctx = workerContext();
   const mine = new Set(this.created.map((c) => c.entryId));
   const entries = ctx.ledger.outstanding().filter((e) => mine.has(e.entryId));
