@@ -137,6 +137,20 @@ export const isoZ = (iso: string | null | undefined): string | null => (iso ? is
 /** Nova's launched_at, keypair/aggregate/service times: 2026-11-24T22:32:53.000000 (no zone). */
 export const isoNaive = (iso: string | null | undefined): string | null => (iso ? isoMicrosNaive(new Date(iso)) : null);
 
+/**
+ * A date-time query parameter (changes-since, changes-before) as a stored timestamp, or 400 in
+ * the words of Nova's query schema ("... is not a 'date-time'"); a time without a zone is UTC.
+ */
+export function dateTimeParam(req: ApiRequest, name: string): string | undefined {
+  const v = qstr(req, name);
+  if (v === undefined) return undefined;
+  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+  if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(d.getTime())) {
+    throw badRequest(`Invalid input for query parameters ${name}. Value: ${v}. '${v}' is not a 'date-time'`);
+  }
+  return d.toISOString();
+}
+
 /** Booleans as Nova's query parameters accept them (oslo strutils.bool_from_string). */
 export function boolParam(v: string | undefined): boolean | undefined {
   if (v === undefined) return undefined;

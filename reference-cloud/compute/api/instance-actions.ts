@@ -6,7 +6,7 @@
  */
 import type { ApiRequest, Route } from '../../core/service';
 import type { Db } from '../../core/store';
-import { apiRoot, badRequest, isoNaive, json, notFound, paging, qstr } from '../common';
+import { apiRoot, badRequest, dateTimeParam, isoNaive, json, notFound, paging } from '../common';
 import type { ComputeApi } from '../context';
 import { hostId } from '../views/servers';
 import { findServer, inCell, isAdmin, requireReader } from './server-access';
@@ -39,16 +39,6 @@ function eventView(req: ApiRequest, e: EventRow, projectId: string): Record<stri
   return v;
 }
 
-function timeParam(req: ApiRequest, name: string): string | undefined {
-  const v = qstr(req, name);
-  if (v === undefined) return undefined;
-  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
-  if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(d.getTime())) {
-    throw badRequest(`Invalid input for query parameters ${name}. Value: ${v}. '${v}' is not a 'date-time'`);
-  }
-  return d.toISOString();
-}
-
 function listActions(db: Db, uuid: string, o: { limit?: number; marker?: string; since?: string; before?: string }): ActionRow[] {
   const where = ['instance_uuid = ?'];
   const params: unknown[] = [uuid];
@@ -77,7 +67,7 @@ export function instanceActionRoutes(api: ComputeApi): Route[] {
         let o: { limit?: number; marker?: string; since?: string; before?: string } = {};
         if (mv.atLeast('2.58')) {
           const p = paging(req);
-          o = { ...p, since: timeParam(req, 'changes-since'), before: mv.atLeast('2.66') ? timeParam(req, 'changes-before') : undefined };
+          o = { ...p, since: dateTimeParam(req, 'changes-since'), before: mv.atLeast('2.66') ? dateTimeParam(req, 'changes-before') : undefined };
           if (o.since && o.before && o.since > o.before) throw badRequest('The value of changes-since must be less than or equal to changes-before.');
         }
         const rows = found.kind === 'build' ? [] : inCell(() => listActions(found.cell.db, id, o));

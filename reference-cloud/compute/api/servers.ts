@@ -8,10 +8,7 @@ import { isIP } from 'node:net';
 import { uuid as newUuid } from '../../core/ids';
 import type { ApiRequest, Route } from '../../core/service';
 import { ApiError } from '../../core/errors';
-import {
-  apiRoot, badRequest, bodyOf, boolParam, conflict, empty, forbidden, json, MAX_LIMIT, nextLink, notFound,
-  paging, policyDenied, qall, qstr, validateBody,
-} from '../common';
+import { MAX_LIMIT, apiRoot, badRequest, bodyOf, boolParam, conflict, dateTimeParam, empty, forbidden, json, nextLink, notFound, paging, policyDenied, qall, qstr, validateBody } from '../common';
 import { CellDown } from '../cells';
 import type { BuildRequestInstance, ComputeApi, RequestSpec } from '../context';
 import { embedFlavor, visibleFlavor } from '../models/flavors';
@@ -315,16 +312,6 @@ function sortParams(req: ApiRequest): SortKey[] {
   return out;
 }
 
-function isoParam(req: ApiRequest, name: string): string | undefined {
-  const v = qstr(req, name);
-  if (v === undefined) return undefined;
-  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
-  if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(d.getTime())) {
-    throw badRequest(`Invalid input for query parameters ${name}. Value: ${v}. '${v}' is not a 'date-time'`);
-  }
-  return d.toISOString();
-}
-
 const csv = (req: ApiRequest, name: string): string[] | undefined => {
   const v = qall(req, name);
   return v.length ? v.flatMap((x) => x.split(',')).filter((x) => x !== '') : undefined;
@@ -382,8 +369,8 @@ function listFilter(req: ApiRequest, detail: boolean): InstanceFilter | 'empty' 
   if (get('host') !== undefined) f.host = get('host');
   if (get('node') !== undefined) f.node = get('node');
   if (get('availability_zone') !== undefined) f.zone = get('availability_zone');
-  if (may('changes-since')) f.changesSince = isoParam(req, 'changes-since');
-  if (may('changes-before') && mv.atLeast('2.66')) f.changesBefore = isoParam(req, 'changes-before');
+  if (may('changes-since')) f.changesSince = dateTimeParam(req, 'changes-since');
+  if (may('changes-before') && mv.atLeast('2.66')) f.changesBefore = dateTimeParam(req, 'changes-before');
   if (f.changesSince && f.changesBefore && f.changesSince > f.changesBefore) {
     throw badRequest('The value of changes-since must be less than or equal to changes-before.');
   }
