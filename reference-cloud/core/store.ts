@@ -37,6 +37,7 @@ export function openStore(dataDir: string, service: string, migrations: Migratio
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  cachePreparedStatements(db);
   migrate(db, migrations, release);
   return {
     db,
@@ -45,6 +46,32 @@ export function openStore(dataDir: string, service: string, migrations: Migratio
     tx: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     close: () => db.close(),
   };
+}
+
+/** How many distinct SQL texts a database keeps compiled (listing queries vary with their filters). */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * Makes `db.prepare` reuse compiled statements: code writes `db.prepare(sql).get(...)` where it
+ * reads best, and SQLite compiles each text once (compiling was the largest single cost of a
+ * server boot). Least recently used texts are dropped past STATEMENT_CACHE_SIZE. A statement's
+ * pluck/raw/expand modes are reset on every reuse, so one caller's mode never leaks to another.
+ */
+export function cachePreparedStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (stmt) {
+      cache.delete(sql);
+      if (stmt.reader) stmt.pluck(false).expand(false).raw(false);
+    } else {
+      stmt = compile(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, stmt);
+    return stmt;
+  }) as Db['prepare'];
 }
 
 export function migrate(db: Db, migrations: Migration[], release: string): number[] {
