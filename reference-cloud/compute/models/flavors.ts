@@ -161,18 +161,10 @@ export function markerFlavor(db: Db, flavorid: string, q: Pick<FlavorQuery, 'pro
   return db.prepare('SELECT 1 FROM flavor_projects WHERE flavor_id = ? AND project_id = ?').get(f.id, q.projectId) ? f : undefined;
 }
 
-export interface NewFlavor {
-  flavorid: string;
-  name: string;
-  memory_mb: number;
-  vcpus: number;
-  root_gb: number;
-  ephemeral_gb: number;
-  swap: number;
-  rxtx_factor: number;
+/** A flavor to create: the row's own columns, with is_public as a boolean. */
+export type NewFlavor = Pick<FlavorRow, 'flavorid' | 'name' | 'memory_mb' | 'vcpus' | 'root_gb' | 'ephemeral_gb' | 'swap' | 'rxtx_factor' | 'description'> & {
   is_public: boolean;
-  description: string | null;
-}
+};
 
 /** Inserts a flavor; 'name' or 'flavorid' when one is taken (Nova: FlavorExists / FlavorIdExists). */
 export function insertFlavor(db: Db, f: NewFlavor, now: string): FlavorRow | 'name' | 'flavorid' {
