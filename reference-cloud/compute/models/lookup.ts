@@ -5,7 +5,6 @@
  * CellDown when its cell is down (the API decides what to answer then).
  */
 import type { AuthContext } from '../../core/auth-context';
-import { ApiError } from '../../core/errors';
 import { instanceNotFound } from '../common';
 import type { Cell } from '../cells';
 import type { BuildRequestInstance, ComputeApi } from '../context';
@@ -43,13 +42,3 @@ export function locateServer(api: ComputeApi, auth: AuthContext, id: string, opt
   if (!row || !canSee(auth, row.project_id)) throw instanceNotFound(id);
   return { kind: 'instance', cell, row };
 }
-
-/** Like locateServer, for calls that need the instance in a cell (actions): a build request is "not ready" (409). */
-export function locateInstance(api: ComputeApi, auth: AuthContext, id: string): { cell: Cell; row: InstanceRow } {
-  const found = locateServer(api, auth, id);
-  if (found.kind === 'build') throw instanceNotReady(id);
-  return found;
-}
-
-/** 409 "Instance <id> is not ready" (an instance still scheduling, or in cell0 after a failed schedule). */
-export const instanceNotReady = (id: string): ApiError => new ApiError(409, `Instance ${id} is not ready`);
