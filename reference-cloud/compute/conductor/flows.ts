@@ -49,6 +49,10 @@ export interface Flow {
   steps: FlowStep[];
   /** What a failed step leaves behind (default: task_state cleared, a fault, the event in Error). */
   failed?: (ctx: StepContext, err: Error) => Promise<void> | void;
+  /** Where the default failure's fault says it happened (default: compute/manager.py:<name>, NovaException). */
+  fault?: { where: string; exception: string };
+  /** What to undo after the default failure (the image a failed upload was for). */
+  afterFailure?: (ctx: StepContext) => Promise<void> | void;
 }
 
 export const stepKind = (flow: string, i: number): string => `${flow}.${i}`;
@@ -75,8 +79,12 @@ async function runStep(api: ComputeApi, cell: Cell, flow: Flow, i: number, job: 
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       api.log.warn({ err: e, instance: row.uuid, flow: flow.name }, 'a server action failed');
-      if (flow.failed) await flow.failed(ctx, e);
-      else failStep(api, cell, flow, step, ctx, e);
+      if (flow.failed) {
+        await flow.failed(ctx, e);
+      } else {
+        failStep(api, cell, flow, step, ctx, e);
+        await flow.afterFailure?.(ctx);
+      }
       return;
     }
   }
@@ -102,7 +110,8 @@ function failStep(api: ComputeApi, cell: Cell, flow: Flow, step: FlowStep, ctx: 
   cell.tx((db) => {
     const now = api.now();
     if (!updateInstance(db, ctx.row.uuid, now, { task_state: null }, { task_state: step.expect })) return;
-    const details = fail(db, ctx.row.uuid, { message: err.message, where: `compute/manager.py:${flow.name}`, exception: 'nova.exception.NovaException', host: ctx.row.host, now });
+    const { where, exception } = flow.fault ?? { where: `compute/manager.py:${flow.name}`, exception: 'nova.exception.NovaException' };
+    const details = fail(db, ctx.row.uuid, { message: err.message, where, exception, host: ctx.row.host, now });
     finishEvent(db, ctx.row.uuid, flow.action, {
       event: step.event ?? `compute_${flow.name}`, start: ctx.payload.start ?? now, finish: now, result: 'Error', host: ctx.row.host, traceback: details, details: err.message,
     });

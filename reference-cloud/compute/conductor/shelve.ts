@@ -48,13 +48,8 @@ export const SHELVE_FLOW: Flow = {
     },
     offload(),
   ],
-  failed: async ({ api, cell, row, payload }, err) => {
-    cell.tx((db) => {
-      const now = api.now();
-      if (!updateInstance(db, row.uuid, now, { task_state: null }, { task_state: TASK.SHELVING })) return;
-      const details = fail(db, row.uuid, { message: err.message, where: 'compute/manager.py:shelve_instance', exception: 'nova.exception.ImageNotFound', host: row.host, now });
-      finishEvent(db, row.uuid, 'shelve', { event: 'compute_shelve_instance', start: payload.start ?? now, finish: now, result: 'Error', host: row.host, traceback: details, details: err.message });
-    });
+  fault: { where: 'compute/manager.py:shelve_instance', exception: 'nova.exception.ImageNotFound' },
+  afterFailure: async ({ api, payload }) => {
     if (payload.image_id) await deleteImage(api, String(payload.image_id));
   },
 };

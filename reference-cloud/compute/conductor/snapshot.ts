@@ -9,9 +9,7 @@ import type { ComputeApi } from '../context';
 import { flavorOf, type InstanceRow } from '../models/instances';
 import { type Flow } from './flows';
 import { DELAYS } from './jobs';
-import { fail, finishEvent } from './records';
 import { TASK } from './states';
-import { updateInstance } from '../models/instances';
 
 /** The image a snapshot of `row` starts as (Nova's _create_image: base properties, then the user's metadata). */
 export function snapshotImageBody(row: InstanceRow, name: string, metadata: Record<string, string>, base: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -62,15 +60,8 @@ export const SNAPSHOT_FLOW: Flow = {
       event: 'compute_snapshot_instance',
     },
   ],
-  failed: async ({ api, cell, row, payload }, err) => {
-    cell.tx((db) => {
-      const now = api.now();
-      if (!updateInstance(db, row.uuid, now, { task_state: null }, { task_state: TASK.IMAGE_UPLOADING })) return;
-      const details = fail(db, row.uuid, { message: err.message, where: 'compute/manager.py:snapshot_instance', exception: 'nova.exception.ImageNotFound', host: row.host, now });
-      finishEvent(db, row.uuid, 'createImage', { event: 'compute_snapshot_instance', start: payload.start ?? now, finish: now, result: 'Error', host: row.host, traceback: details, details: err.message });
-    });
-    await deleteImage(api, String(payload.image_id));
-  },
+  fault: { where: 'compute/manager.py:snapshot_instance', exception: 'nova.exception.ImageNotFound' },
+  afterFailure: ({ api, payload }) => deleteImage(api, String(payload.image_id)),
 };
 
 /** Deletes a snapshot image that will never be uploaded (service token; a 404 is fine). */

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { serverActionRoutes } from '../../../reference-cloud/compute/api/server-actions';
 import { checkGuard, GUARDS } from '../../../reference-cloud/compute/conductor/states';
 import type { ComputeApi } from '../../../reference-cloud/compute/context';
+import { latestFault } from '../../../reference-cloud/compute/models/instances';
 import { acceptServer, allocations, events, flavor, IMG, mapping, openConductor, row, type ConductorCompute } from './conductor-helpers';
 import { ADMIN, caller, invoke, MEMBER, OTHER, READER, removeDir } from './infra-helpers';
 
@@ -171,6 +172,22 @@ describe('the action API', () => {
     assert.ok(t.peers.images.has((v245.body as { image_id: string }).image_id));
     assert.equal((await act({ createImage: { name: ' x' } })).status, 400);
     await t.settle();
+  });
+
+  it('a createImage whose upload fails ends the task with an ImageNotFound fault and an Error event, and drops the image', async () => {
+    const { t, id, act } = await activeServer();
+    assert.equal((await act({ createImage: { name: 'lost' } }, { mv: '2.45' })).status, 202);
+    // The image disappears before the host uploads into it.
+    t.peers.images.clear();
+    await t.settle();
+    const r = row(t.api, id)!;
+    assert.deepEqual([r.vm_state, r.task_state], ['active', null]);
+    const fault = latestFault(t.api.cells.ofInstance(id)!.db, id)!;
+    assert.match(fault.details, /nova\/compute\/manager\.py", in snapshot_instance\nnova\.exception\.ImageNotFound: /);
+    assert.deepEqual(events(t.api, id).filter((e) => e.action === 'createImage').map((e) => [e.event, e.result, e.message]),
+      [['compute_snapshot_instance', 'Error', 'Error']]);
+    assert.ok(t.peers.calls.some((c) => /^image DELETE \/v2\/images\//.test(c)), 'the image of the failed snapshot is deleted');
+    assert.deepEqual(t.peers.uploads, []);
   });
 
   it('shelve offloads (no host, no allocation) and unshelve schedules again', async () => {
