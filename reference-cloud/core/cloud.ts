@@ -124,12 +124,13 @@ export async function startCloud(config: CloudConfig, opts: StartOptions): Promi
     throw e;
   }
 
-  const endpoints: CatalogEndpoint[] = mounted.map((m) => ({
-    service: m.def.name,
-    catalogType: m.def.catalogType,
-    catalogName: m.def.catalogName,
-    url: `${baseUrls.get(m.def.name)}${m.def.catalogSuffix}`,
-  }));
+  const endpoints: CatalogEndpoint[] = mounted.flatMap((m) =>
+    [{ type: m.def.catalogType, name: m.def.catalogName }, ...(m.def.catalogAliases ?? [])].map((entry) => ({
+      service: m.def.name,
+      catalogType: entry.type,
+      catalogName: entry.name,
+      url: `${baseUrls.get(m.def.name)}${m.def.catalogSuffix}`,
+    })));
   // Identity first (it registers everyone's endpoints), then the others side by side, as
   // separately started services would bootstrap.
   const [first, ...rest] = mounted;

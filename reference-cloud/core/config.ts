@@ -48,6 +48,10 @@ export interface CloudConfig {
    * hosts and their sizes, allocation ratios); read and checked by reference-cloud/compute/topology.ts.
    */
   compute?: Record<string, unknown>;
+  /** The block-storage backends (names, zones, capacity, capabilities); read by reference-cloud/block-storage/topology.ts. */
+  blockStorage?: Record<string, unknown>;
+  /** Object-storage settings (limits, middleware options); read by reference-cloud/object-storage/settings.ts. */
+  objectStorage?: Record<string, unknown>;
 }
 
 export class ConfigError extends Error {
@@ -87,7 +91,7 @@ const YAML_KEYS: Record<string, keyof CloudConfig> = {
   service_password: 'servicePassword', token_expiration: 'tokenExpiration',
   password_hash_cost: 'passwordHashCost', token_cache_seconds: 'tokenCacheSeconds', delays: 'delays',
   log_level: 'logLevel', log_file: 'logFile', services: 'services', identity_url: 'identityUrl',
-  compute: 'compute',
+  compute: 'compute', block_storage: 'blockStorage', object_storage: 'objectStorage',
 };
 
 /** DevStack local.conf variables we understand. */
@@ -243,8 +247,13 @@ export function validateConfig(c: Record<string, unknown>): CloudConfig {
   for (const f of ['adminPassword', 'servicePassword', 'logFile', 'identityUrl'] as const) {
     if (cfg[f] !== undefined && (typeof cfg[f] !== 'string' || cfg[f] === '')) throw new ConfigError(`${f} must be a non-empty string`);
   }
-  if (cfg.compute !== undefined && (typeof cfg.compute !== 'object' || cfg.compute === null || Array.isArray(cfg.compute))) {
-    throw new ConfigError('compute must be a mapping (cells, hosts, allocation ratios)');
+  for (const [field, key, what] of [
+    ['compute', 'compute', 'cells, hosts, allocation ratios'],
+    ['blockStorage', 'block_storage', 'backends'],
+    ['objectStorage', 'object_storage', 'limits and middleware options'],
+  ] as const) {
+    const v = cfg[field];
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw new ConfigError(`${key} must be a mapping (${what})`);
   }
   return cfg;
 }

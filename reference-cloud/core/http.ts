@@ -58,6 +58,9 @@ export function buildHttpServer(services: MountedService[], log: Logger): Fastif
     },
   });
 
+  // Swift's server-side copy verb.
+  app.addHttpMethod('COPY', { hasBody: true });
+
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Openstack-Request-Id', req.id);
     for (const alias of serviceFor(req.url)?.def.requestIdAliases ?? []) reply.header(alias, req.id);

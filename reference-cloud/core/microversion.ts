@@ -20,6 +20,11 @@ export interface MicroversionSpec {
   legacyHeader?: string;
   min: string;
   max: string;
+  /**
+   * An OpenStack-API-Version header that names only other services is a 400 (Cinder: "The
+   * server could not comply..."); Nova and Placement ignore it and run at the minimum.
+   */
+  otherServiceIsError?: boolean;
 }
 
 /** A parsed microversion, e.g. 2.79. Compare with `atLeast`, not with strings ("2.9" > "2.10"). */
@@ -87,6 +92,9 @@ export function negotiate(headers: Headers, spec: MicroversionSpec): Microversio
   const asked = requestedVersion(headers, spec);
   const min = Microversion.of(spec.min);
   const max = Microversion.of(spec.max);
+  if (asked === undefined && spec.otherServiceIsError && headerValues(headers, 'OpenStack-API-Version').some((x) => x.trim())) {
+    throw new ApiError(400, 'The server could not comply with the request since it is either malformed or otherwise incorrect.');
+  }
   if (asked === undefined) return min;
   if (asked.toLowerCase() === 'latest') return max;
   const v = Microversion.parse(asked);

@@ -106,6 +106,11 @@ export interface ServiceDefinition {
   /** Catalog service type and name, e.g. identity / keystone. */
   catalogType: string;
   catalogName: string;
+  /**
+   * Further catalog entries for the same endpoint (Cinder is listed as block-storage and as
+   * volumev3, as DevStack registers it, because clients look for either).
+   */
+  catalogAliases?: { type: string; name: string }[];
   /** Path prefix on the shared port, e.g. '/identity'. */
   mount: string;
   /** Appended to the mount URL for the catalog endpoint; may contain $(project_id)s. */
