@@ -53,6 +53,11 @@ export function buildHttpServer(services: MountedService[], log: Logger): Fastif
     // Errors Fastify raises before a route runs (a malformed URL, an over-long path
     // parameter) are answered in the service's own envelope like any other.
     frameworkErrors: (error, req, reply) => {
+      const svc = serviceFor(req.url);
+      if (error.code === 'FST_ERR_BAD_URL' && svc?.def.badUrl) {
+        for (const name of ['X-Openstack-Request-Id', ...(svc.def.requestIdAliases ?? [])]) reply.header(name, req.id);
+        return sendRendered(reply, svc.def.badUrl());
+      }
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       sendError(reply, envelopeOf(serviceFor(req.url)?.def, req), new ApiError(status, status === 414 ? 'Request-URI Too Long.' : 'The request URL is not valid.'));
     },
@@ -229,6 +234,7 @@ function envelopeOf(def: ServiceDefinition | undefined, req: FastifyRequest): Er
 function sendReply(reply: FastifyReply, out: ApiReply): void {
   reply.code(out.status);
   if (out.headers) for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
+  for (const name of out.omitHeaders ?? []) reply.removeHeader(name);
   const body = out.body;
   if (body === undefined || out.status === 204 || out.status === 304) {
     // An empty answer has no Content-Type unless the handler names one (Nova's empty 202/204s

@@ -42,6 +42,11 @@ export interface ApiReply {
   headers?: Record<string, string | number | string[]>;
   /** JSON-serialisable body, a string/Buffer, or a stream. Absent for no body. */
   body?: unknown;
+  /**
+   * Headers the framework would add that this answer goes without (Cinder's bare webob
+   * responses carry no X-Compute-Request-Id).
+   */
+  omitHeaders?: string[];
 }
 
 export type Handler = (req: ApiRequest) => ApiReply | Promise<ApiReply>;
@@ -148,6 +153,11 @@ export interface ServiceDefinition {
    * 404 and 405.
    */
   unknownRoute?: () => RenderedError;
+  /**
+   * The answer to a URL the router cannot decode (bad percent-encoding), where the service
+   * answers it itself (Swift: 412 `Invalid UTF8 or contains NULL`). Default: the envelope's 400.
+   */
+  badUrl?: () => RenderedError;
   /** Prefix of the request id this service issues ('req-' for most, 'tx' for Swift). */
   requestId?: () => string;
   create(ctx: ServiceContext): ServiceRuntime | Promise<ServiceRuntime>;

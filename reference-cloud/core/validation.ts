@@ -5,7 +5,8 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+// verbose: errors carry their schema, which some of jsonschema's messages quote.
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 export interface SchemaFailure {
@@ -38,9 +39,18 @@ function describe(e: ErrorObject, root: unknown): SchemaFailure {
       break;
     case 'required':
       return { path, message: `'${p.missingProperty}' is a required property` };
-    case 'additionalProperties':
-      message = `Additional properties are not allowed ('${p.additionalProperty}' was unexpected)`;
+    case 'additionalProperties': {
+      const parent = (e.parentSchema ?? {}) as { properties?: object; patternProperties?: Record<string, unknown> };
+      const patterns = Object.keys(parent.patternProperties ?? {}).sort();
+      if (patterns.length && instance && typeof instance === 'object') {
+        // jsonschema: "'ключ' does not match any of the regexes: '^[a-zA-Z0-9-_:. /]{1,255}$'"
+        const extras = Object.keys(instance).filter((k) => !(k in (parent.properties ?? {})) && !patterns.some((re) => new RegExp(re, 'u').test(k))).sort();
+        message = `${extras.map((x) => pyRepr(x)).join(', ')} ${extras.length === 1 ? 'does' : 'do'} not match any of the regexes: ${patterns.map((x) => pyRepr(x)).join(', ')}`;
+      } else {
+        message = `Additional properties are not allowed ('${p.additionalProperty}' was unexpected)`;
+      }
       break;
+    }
     case 'minLength':
       message = `${pyRepr(instance)} is too short`;
       break;
