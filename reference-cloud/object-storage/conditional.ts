@@ -31,11 +31,11 @@ export function checkConditions(
   }
   const ifNoneMatch = reqHeaders['if-none-match'];
   if (ifNoneMatch !== undefined && matches(ifNoneMatch, v.etag)) {
-    return { status: 304, headers: { ...headers, 'Content-Length': '0' } };
+    return { status: 304, headers: { ...headers, 'Accept-Ranges': 'bytes', 'Content-Length': '0' } };
   }
   const ims = parseHttpDate(reqHeaders['if-modified-since']);
   if (ifNoneMatch === undefined && ims !== undefined && lastModifiedSec <= ims) {
-    return { status: 304, headers: { ...headers, 'Content-Length': '0' } };
+    return { status: 304, headers: { ...headers, 'Accept-Ranges': 'bytes', 'Content-Length': '0' } };
   }
   const ius = parseHttpDate(reqHeaders['if-unmodified-since']);
   if (ifMatch === undefined && ius !== undefined && lastModifiedSec > ius) {

@@ -48,6 +48,11 @@ export interface SwiftRequest {
    * acts (with the container's ACLs known). Answers undefined to allow, or the 401/403 response.
    */
   authorize?: (req: SwiftRequest, acls: ContainerAcls | undefined) => SwiftResponse | undefined;
+  /**
+   * Swift's `swift_owner`: set by `authorize` when the caller owns the account (operator role on
+   * its project, or ResellerAdmin); only owners see and set ACLs and temp-URL keys.
+   */
+  owner?: boolean;
   /** Swift's `swift.authorize_override`: set by a middleware that authorized the request itself (tempurl). */
   authorizeOverride?: boolean;
   /** Set on subrequests: the middleware that made it (Swift's swift.source, e.g. 'SLO', 'DLO', 'BD'). */
@@ -138,6 +143,8 @@ export interface SwiftContext {
   tokens: TokenValidator;
   /** The account/container info source (the proxy's store). */
   info: InfoSource;
+  /** keystonemiddleware's www_authenticate_uri: the identity root named in 401 challenges. */
+  identityUri(): string;
   /** The /info document, assembled from every middleware's `info()`. */
   swiftInfo(): Record<string, Record<string, unknown>>;
 }

@@ -16,6 +16,7 @@ import { proxyApp } from './proxy/app';
 import { sentence } from './responses';
 import { readSettings } from './settings';
 import { ObjectStore } from './store';
+import { Expirer } from './expirer';
 
 const METHODS: HttpMethod[] = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'COPY', 'OPTIONS', 'PATCH'];
 
@@ -35,7 +36,7 @@ export function toSwiftRequest(req: ApiRequest, ctx: Pick<SwiftContext, 'clock'>
   const q = req.url.indexOf('?');
   const rawPath = q < 0 ? req.url : req.url.slice(0, q);
   const path = decodePath(rawPath);
-  if (path === undefined) return sentence(412, 'Invalid UTF8 or contains NULL');
+  if (path === undefined) return sentence(412, 'Invalid UTF8 or contains NULL', 'text/html; charset=UTF-8');
   const body = req.body as Readable | undefined;
   return {
     method: req.method,
@@ -50,15 +51,38 @@ export function toSwiftRequest(req: ApiRequest, ctx: Pick<SwiftContext, 'clock'>
   };
 }
 
-export function toReply(res: SwiftResponse): ApiReply {
-  return { status: res.status, headers: res.headers, body: res.body };
+/**
+ * The HTTP reply of a pipeline answer: headers named twice in different cases (Swift's and
+ * Keystone's WWW-Authenticate) become one repeated header; a HEAD answer carries no body (an
+ * error's Content-Length is 0, as swob sends it; a success keeps the length of the GET).
+ */
+export function toReply(res: SwiftResponse, method = 'GET'): ApiReply {
+  const headers: Record<string, string | string[]> = {};
+  const names = new Map<string, string>();
+  for (const [k, v] of Object.entries(res.headers)) {
+    const first = names.get(k.toLowerCase());
+    if (first === undefined) {
+      names.set(k.toLowerCase(), k);
+      headers[k] = v;
+    } else {
+      headers[first] = [...([] as string[]).concat(headers[first]!), v];
+    }
+  }
+  let body = res.body;
+  if (method === 'HEAD' && body !== undefined) {
+    if (typeof body === 'object' && 'pipe' in body) body.destroy();
+    else if (res.status >= 300) headers['Content-Length'] = '0';
+    else if (names.get('content-length') === undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
+    body = undefined;
+  }
+  return { status: res.status, headers, body };
 }
 
 export function objectStorageRoutes(handle: SwiftHandler, ctx: Pick<SwiftContext, 'clock'>): Route[] {
   const handler = async (req: ApiRequest): Promise<ApiReply> => {
     const sreq = toSwiftRequest(req, ctx);
     if (!('method' in sreq)) return toReply(sreq);
-    return toReply(await handle(sreq));
+    return toReply(await handle(sreq), sreq.method);
   };
   return ['/', '/*'].flatMap((path) => METHODS.map((method): Route => ({ method, path, auth: 'none', rawBody: true, handler })));
 }
@@ -73,19 +97,34 @@ export const objectStorageService: ServiceDefinition = {
   bodyLimit: 8_388_608,
   migrations: objectStorageMigrations,
   requestId: () => transactionId(),
+  // Bad percent-encoding in the path: what Swift says of any path that is not UTF-8.
+  badUrl: () => ({ status: 412, headers: {}, body: 'Invalid UTF8 or contains NULL', contentType: 'text/html; charset=UTF-8' }),
   requestIdAliases: ['X-Trans-Id'],
   create(ctx) {
     const settings = readSettings(ctx.config.objectStorage);
     const objects = new ObjectStore(ctx.store, settings, ctx.clock, ctx.log.child({ component: 'object-storage' }));
+    let identityUri = ctx.config.identityUrl?.replace(/\/v3\/?$/, '') ?? '';
     const sctx: SwiftContext = {
       config: ctx.config, settings, store: ctx.store, clock: ctx.clock, log: ctx.log, tokens: ctx.tokens, info: objects,
-      swiftInfo: () => Object.assign({}, ...stages.map((m) => m.info?.() ?? {})),
+      identityUri: () => identityUri,
+      // In registration order: paste builds the pipeline from the proxy up, so the middleware
+      // nearest the proxy registers first (slo, quotas, tempurl, bulk), as /info lists them.
+      swiftInfo: () => Object.assign({}, ...[...stages].reverse().map((m) => m.info?.() ?? {})),
     };
     const stages = middlewares(sctx);
     const handle = assemble(stages, proxyApp(sctx, objects));
+    const expirer = new Expirer(objects, settings.expirerIntervalMs, sctx.log);
     return {
       routes: objectStorageRoutes(handle, sctx),
-      close: () => objects.close(),
+      ready(endpoints) {
+        const identity = endpoints.find((e) => e.service === 'identity');
+        if (identity) identityUri = identity.url.replace(/\/$/, '');
+        expirer.start();
+      },
+      close: () => {
+        expirer.stop();
+        objects.close();
+      },
     };
   },
 };

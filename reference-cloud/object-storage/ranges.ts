@@ -23,41 +23,65 @@ export interface ByteRange {
   end: number;
 }
 
-/** Swift answers at most this many ranges (swob: more is a 416... we follow its limit of 100). */
-const MAX_RANGES = 100;
+/** swob's limits: more ranges, overlaps or descending ranges than this are a 416 (RFC 7233 6.1). */
+const MAX_RANGES = 50;
+const MAX_RANGE_OVERLAPS = 2;
+const MAX_NONASCENDING_RANGES = 8;
 
 /**
- * The ranges a Range header asks of a body of `length` bytes: undefined when the header is
- * absent, malformed or has a reversed range (Swift then serves everything); [] when none is
- * satisfiable (416).
+ * The ranges a Range header asks of a body of `length` bytes, as swob's Range and
+ * ranges_for_length decide: undefined when the header is absent or syntactically invalid
+ * (Swift then serves everything); [] when none is satisfiable or the set is abusive (416).
  */
 export function parseRange(header: string | undefined, length: number): ByteRange[] | undefined {
   if (!header) return undefined;
-  const m = /^\s*bytes\s*=\s*(.+)$/i.exec(header);
-  if (!m) return undefined;
-  const specs = m[1]!.split(',').map((s) => s.trim());
-  if (specs.length > MAX_RANGES) return undefined;
+  const value = header.replace(/ /g, '');
+  if (!value.toLowerCase().startsWith('bytes=')) return undefined;
   const asked: [number | undefined, number | undefined][] = [];
-  for (const spec of specs) {
-    const r = /^(\d*)-(\d*)$/.exec(spec);
-    if (!r || (r[1] === '' && r[2] === '')) return undefined;
-    const a = r[1] === '' ? undefined : Number(r[1]);
-    const b = r[2] === '' ? undefined : Number(r[2]);
-    if (a !== undefined && b !== undefined && b < a) return undefined;
-    asked.push([a, b]);
+  for (const rng of value.slice(6).split(',')) {
+    const dash = rng.indexOf('-');
+    if (dash < 0) return undefined;
+    const a = rng.slice(0, dash);
+    const b = rng.slice(dash + 1);
+    if (a && !/^\+?\d+$/.test(a)) return undefined;
+    if (b && !/^\d+$/.test(b)) return undefined;
+    const start = a ? Number(a) : undefined;
+    const end = b ? Number(b) : undefined;
+    if (end === undefined && start === undefined) return undefined;
+    if (start !== undefined && end !== undefined && end < start) return undefined;
+    asked.push([start, end]);
   }
-  const out: ByteRange[] = [];
-  for (const [a, b] of asked) {
-    if (a === undefined) {
-      // Suffix: the last b bytes.
-      if (!b || length === 0) continue;
-      out.push({ start: Math.max(0, length - b), end: length - 1 });
-    } else {
-      if (a >= length) continue;
-      out.push({ start: a, end: b === undefined ? length - 1 : Math.min(b, length - 1) });
+  // Half-open [start, stop) as swob computes them.
+  const all: [number, number][] = [];
+  for (const [begin, end] of asked) {
+    if (begin === undefined) {
+      if (end === 0) continue;
+      all.push(end! > length ? [0, length] : [length - end!, length]);
+    } else if (end === undefined) {
+      if (begin < length) all.push([begin, length]);
+    } else if (begin < length) {
+      all.push([begin, Math.min(end + 1, length)]);
     }
   }
-  return out;
+  if (all.length > MAX_RANGES) return [];
+  let overlaps = 0;
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const [s1, e1] = all[i]!;
+      const [s2, e2] = all[j]!;
+      if ((s1 < s2 && s2 < e1) || (s1 < e2 && e2 < e1) || (s2 < s1 && s1 < e2) || (s2 < e1 && e1 < e2)) {
+        if (++overlaps > MAX_RANGE_OVERLAPS) return [];
+      }
+    }
+  }
+  const ascending = all.every((r, i) => i === 0 || !tupleGreater(all[i - 1]!, r));
+  if (!ascending && all.length >= MAX_NONASCENDING_RANGES) return [];
+  return all.filter(([s0, e0]) => e0 > s0).map(([s0, e0]) => ({ start: s0, end: e0 - 1 }));
+}
+
+/** Python's tuple comparison a > b. */
+function tupleGreater(a: [number, number], b: [number, number]): boolean {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 }
 
 /**
@@ -75,8 +99,10 @@ export function serveRanges(source: ByteSource, rangeHeader: string | undefined,
     };
   }
   if (ranges.length === 0) {
+    // swob keeps the object's Content-Type on its 416 page.
     const page = swobPage(416);
-    return { ...page, headers: { ...base, 'Content-Type': page.headers['Content-Type']!, 'Content-Range': `bytes */${source.length}` } };
+    const body = Buffer.from(page.body as string);
+    return { status: 416, headers: { ...base, 'Content-Range': `bytes */${source.length}`, 'Content-Length': String(body.length) }, body };
   }
   if (ranges.length === 1) {
     const [r] = ranges as [ByteRange];

@@ -24,6 +24,11 @@ export interface SwiftSettings {
   policies: { name: string; aliases: string[] }[];
   /** Operator roles of keystoneauth (users with them own their project's account). */
   operatorRoles: string[];
+  /**
+   * keystoneauth's project_reader_roles (GET/HEAD of the project's account without ownership).
+   * Empty by default, as Zed ships it and the lab runs it: a reader-only user is refused.
+   */
+  projectReaderRoles: string[];
   resellerAdminRole: string;
   resellerPrefix: string;
   slo: { maxManifestSegments: number; maxManifestSize: number; minSegmentSize: number; yieldFrequency: number };
@@ -48,8 +53,9 @@ export function defaultSettings(): SwiftSettings {
     maxContainerNameLength: 256,
     extraHeaderCount: 0,
     version: '2.30.1',
-    policies: [{ name: 'Policy-0', aliases: [] }],
+    policies: [{ name: 'Policy-0', aliases: ['yellow', 'orange'] }],
     operatorRoles: ['admin', 'member'],
+    projectReaderRoles: [],
     resellerAdminRole: 'ResellerAdmin',
     resellerPrefix: 'AUTH_',
     slo: { maxManifestSegments: 1000, maxManifestSize: 8_388_608, minSegmentSize: 1, yieldFrequency: 10 },
