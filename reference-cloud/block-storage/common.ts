@@ -42,6 +42,7 @@ export function empty(status: number, kind: 'json' | 'webob' = 'json'): ApiReply
     status,
     headers: { 'Content-Type': kind === 'webob' ? 'text/html; charset=UTF-8' : 'application/json', 'Content-Length': '0' },
     body: status === 204 ? undefined : '',
+    ...(kind === 'webob' ? { omitHeaders: ['X-Compute-Request-Id'] } : {}),
   };
 }
 

@@ -14,6 +14,9 @@ import { policyMessage } from './common';
 import type { BlockStorageApi } from './context';
 import { blockStorageMigrations } from './migrations';
 import { readTopology } from './topology';
+import { createQuotaEngine } from './quota';
+import { createScheduler } from './scheduler';
+import { bootstrap } from './models/types';
 
 /** Cinder's faults (plain application/json); a 401 is keystonemiddleware's. */
 const envelope: ErrorEnvelope = (err) => (err.status === 401 ? keystoneEnvelope(err) : computeFaultEnvelope(err));
@@ -74,12 +77,15 @@ export const blockStorageService: ServiceDefinition = {
       topology: readTopology(ctx.config.blockStorage),
       queue: new WorkQueue(ctx.store, ctx.log.child({ component: 'block-storage', part: 'volume-manager' })),
       peers: new Peers(undefined, []),
+      quotas: createQuotaEngine(ctx.store),
+      scheduler: createScheduler(ctx.store),
       actions: new Map(),
       validateToken: (token: string) => ctx.tokens.validate(token),
       delay: (name: string) => ctx.config.delays[name] ?? 0,
       now: () => ctx.clock.now().toISOString(),
       maxMicroversion: findRelease(ctx.config.release).blockStorage.maxMicroversion,
     } as unknown as BlockStorageApi;
+    ctx.store.tx(() => bootstrap(ctx.store.db, api.topology, api.now));
     registerWork(api);
     return {
       routes: [...discoveryRoutes(api), ...withProjectPrefixes(apiRoutes(api))],
