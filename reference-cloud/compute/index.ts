@@ -19,6 +19,7 @@ import { quotaRoutes } from './api/quotas';
 import { serverActionRoutes } from './api/server-actions';
 import { serverGroupRoutes } from './api/server-groups';
 import { serverResourceRoutes } from './api/server-resources';
+import { volumeAttachmentRoutes } from './api/volume-attachments';
 import { serverRoutes } from './api/servers';
 import { serviceRoutes } from './api/services';
 import { usageRoutes } from './api/usage';
@@ -51,7 +52,7 @@ const unknownRoute = () => ({
 export function computeRoutes(api: ComputeApi): Route[] {
   const v21 = [
     flavorRoutes, keypairRoutes, quotaRoutes, usageRoutes, availabilityZoneRoutes, aggregateRoutes,
-    hypervisorRoutes, serviceRoutes, serverGroupRoutes, serverRoutes, serverResourceRoutes,
+    hypervisorRoutes, serviceRoutes, serverGroupRoutes, serverRoutes, serverResourceRoutes, volumeAttachmentRoutes,
     instanceActionRoutes, serverActionRoutes,
   ].flatMap((make) => make(api)).map((r) => ({ ...r, path: `/v2.1${r.path}` }));
   return [...discoveryRoutes(api), ...v21, ...controlRoutes(api)];

@@ -1,7 +1,7 @@
 /**
  * A server's sub-resources: metadata (server_metadata.py), tags (2.26+, server_tags.py), ips,
- * os-interface (ports through the network service with the caller's token) and
- * os-volume_attachments (block device mappings; attaching needs a block-storage service).
+ * os-interface (ports through the network service with the caller's token); os-volume_attachments
+ * is volume-attachments.ts.
  */
 import { isIP } from 'node:net';
 import { ApiError } from '../../core/errors';
@@ -363,101 +363,6 @@ function interfaceRoutes(api: ComputeApi): Route[] {
   ];
 }
 
-// ---------------------------------------------------------------------------------------------
-// os-volume_attachments
-
-interface BdmRow { uuid: string; instance_uuid: string; volume_id: string; device_name: string | null; tag: string | null; delete_on_termination: number; attachment_id: string | null }
-
-function attachmentView(req: ApiRequest, b: BdmRow): Record<string, unknown> {
-  const mv = req.microversion!;
-  const v: Record<string, unknown> = {};
-  if (!mv.atLeast('2.89')) v.id = b.volume_id;
-  v.volumeId = b.volume_id;
-  v.serverId = b.instance_uuid;
-  if (b.device_name) v.device = b.device_name;
-  if (mv.atLeast('2.70')) v.tag = b.tag;
-  if (mv.atLeast('2.79')) v.delete_on_termination = b.delete_on_termination === 1;
-  if (mv.atLeast('2.89')) {
-    v.attachment_id = b.attachment_id;
-    v.bdm_uuid = b.uuid;
-  }
-  return v;
-}
-
-const volumeAttachSchema = {
-  type: 'object',
-  properties: {
-    volumeAttachment: {
-      type: 'object',
-      properties: {
-        volumeId: { type: 'string', pattern: '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$' },
-        device: { type: ['string', 'null'] },
-        tag: { type: 'string' },
-        delete_on_termination: { type: ['boolean', 'string'] },
-      },
-      required: ['volumeId'],
-      additionalProperties: false,
-    },
-  },
-  required: ['volumeAttachment'],
-  additionalProperties: false,
-};
-
-function volumeRoutes(api: ComputeApi): Route[] {
-  const base = '/servers/:server_id/os-volume_attachments';
-  const bdms = (req: ApiRequest): BdmRow[] => {
-    const found = findServer(api, req, req.params.server_id);
-    if (found.kind === 'build') return [];
-    return inCell(() => found.cell.db.prepare(
-      'SELECT * FROM block_device_mapping WHERE instance_uuid = ? AND deleted = 0 AND volume_id IS NOT NULL ORDER BY id',
-    ).all(found.row.uuid) as BdmRow[]);
-  };
-  /** Without a block-storage service no volume can be found (Nova's VolumeNotFound). */
-  const volumeNotFound = (id: string) => notFound(`Volume ${id} could not be found.`);
-  return [
-    { method: 'GET', path: base, handler: (req) => { requireReader(req, 'os_compute_api:os-volumes-attachments:index'); return json(200, { volumeAttachments: bdms(req).map((b) => attachmentView(req, b)) }); } },
-    {
-      method: 'GET', path: `${base}/:volume_id`, handler: (req) => {
-        requireReader(req, 'os_compute_api:os-volumes-attachments:show');
-        const b = bdms(req).find((x) => x.volume_id === req.params.volume_id);
-        if (!b) throw notFound(`Instance ${req.params.server_id} is not attached to volume ${req.params.volume_id}.`);
-        return json(200, { volumeAttachment: attachmentView(req, b) });
-      },
-    },
-    {
-      method: 'POST', path: base, handler: async (req) => {
-        requireWriter(req, 'os_compute_api:os-volumes-attachments:create');
-        const body = bodyOf(req);
-        validateBody(volumeAttachSchema, body);
-        const volumeId = (body as { volumeAttachment: { volumeId: string } }).volumeAttachment.volumeId;
-        findInstance(api, req, req.params.server_id);
-        if (!(await api.peers.has('volume'))) throw volumeNotFound(volumeId);
-        const res = await api.peers.call('volume', 'GET', `/volumes/${encodeURIComponent(volumeId)}`, { token: req.auth!.token });
-        if (res.status === 404) throw volumeNotFound(volumeId);
-        throw new ApiError(409, `Volume ${volumeId} cannot be attached: the reference cloud's compute hosts do not attach volumes.`);
-      },
-    },
-    {
-      method: 'PUT', path: `${base}/:volume_id`, handler: async (req) => {
-        requireWriter(req, 'os_compute_api:os-volumes-attachments:update');
-        findInstance(api, req, req.params.server_id);
-        const b = bdms(req).find((x) => x.volume_id === req.params.volume_id);
-        if (!b) throw notFound(`Instance ${req.params.server_id} is not attached to volume ${req.params.volume_id}.`);
-        throw volumeNotFound(req.params.volume_id);
-      },
-    },
-    {
-      method: 'DELETE', path: `${base}/:volume_id`, handler: async (req) => {
-        requireWriter(req, 'os_compute_api:os-volumes-attachments:delete');
-        findInstance(api, req, req.params.server_id);
-        const b = bdms(req).find((x) => x.volume_id === req.params.volume_id);
-        if (!b || !(await api.peers.has('volume'))) throw volumeNotFound(req.params.volume_id);
-        throw new ApiError(409, `Volume ${req.params.volume_id} cannot be detached: the reference cloud's compute hosts do not attach volumes.`);
-      },
-    },
-  ];
-}
-
 export function serverResourceRoutes(api: ComputeApi): Route[] {
-  return [...metadataRoutes(api), ...tagRoutes(api), ...ipsRoutes(api), ...interfaceRoutes(api), ...volumeRoutes(api)];
+  return [...metadataRoutes(api), ...tagRoutes(api), ...ipsRoutes(api), ...interfaceRoutes(api)];
 }

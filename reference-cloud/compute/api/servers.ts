@@ -19,6 +19,7 @@ import {
   basicView, createView, downCellView, recordOfBuild, recordOfInstance, serverGroupsOf, showView,
 } from '../views/servers';
 import { statesFromStatus } from '../views/status';
+import { checkBlockDevices } from './server-block-devices';
 import { checkServerFormats, sanitizeHostname, serverCreateSchema, truthy, UUID_RE } from './server-create-schema';
 import { cellNotResponding, findServer, isAdmin, recordOf, requireReader, requireWriter } from './server-access';
 
@@ -121,19 +122,12 @@ async function createServer(api: ComputeApi, req: ApiRequest) {
   if (flavorRow.disabled) throw badRequest(`Flavor ${flavorRef} could not be found.`);
   const flavor = embedFlavor(api.store.db, flavorRow);
 
-  // Block devices: booting from a volume needs no image.
-  const bdms = (s.block_device_mapping_v2 as Record<string, unknown>[] | undefined) ?? [];
-  const bootBdm = bdms.find((b) => String(b.boot_index ?? '') === '0');
-  const volumeBacked = !!bootBdm && bootBdm.destination_type === 'volume';
-  for (const b of bdms) {
-    if (b.source_type === 'volume' || b.destination_type === 'volume') {
-      if (!(await api.peers.has('volume'))) {
-        throw badRequest(`Block Device Mapping is Invalid: failed to get volume ${String(b.uuid ?? b.volume_id ?? '')}.`);
-      }
-    }
-  }
+  // Block devices (api/server-block-devices.ts): booting from a volume needs no image.
+  const { bdms, volumeBacked } = await checkBlockDevices(api, req, (s.block_device_mapping_v2 as Record<string, unknown>[] | undefined) ?? [],
+    s.imageRef as string | undefined, (id) => imageFor(req, api, id), maxCount);
+  const bootBdm = bdms.find((b) => b.boot_index === 0);
   let imageRef = (s.imageRef as string | undefined) ?? '';
-  if (!imageRef && bootBdm && bootBdm.source_type === 'image' && !volumeBacked) imageRef = String(bootBdm.uuid ?? '');
+  if (!imageRef && bootBdm && bootBdm.source_type === 'image' && !volumeBacked) imageRef = bootBdm.uuid ?? '';
   if (!imageRef && !volumeBacked) {
     throw badRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
   }
@@ -260,8 +254,11 @@ async function createServer(api: ComputeApi, req: ApiRequest) {
         instance_uuid: id, project_id: projectId, user_id: auth.userId, request_id: req.id, flavor,
         image: image && !volumeBacked ? { id: image.id, name: image.name, properties: image.properties, min_disk: image.min_disk, min_ram: image.min_ram, size: image.size } : null,
         availability_zone: zone, force_host: forceHost, scheduler_hints: hints ?? {}, group_uuid: group?.uuid ?? null,
-        networks, security_groups: sgNames, block_device_mapping: bdms,
+        networks, security_groups: sgNames, block_device_mapping: bdms as unknown as Record<string, unknown>[],
       };
+      // The conductor makes the server's volumes in the user's project with the user's token, as
+      // Nova's compute manager does with the request context (conductor/block-devices.ts).
+      if (bdms.some((b) => b.destination_type === 'volume')) Object.assign(spec, { volume_token: auth.token });
       api.store.db.prepare('INSERT INTO instance_mappings (instance_uuid, cell_id, project_id, user_id, vcpus, memory_mb, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?)')
         .run(id, projectId, auth.userId, flavor.vcpus, flavor.memory_mb, now);
       api.store.db.prepare('INSERT INTO request_specs (instance_uuid, spec) VALUES (?, ?)').run(id, JSON.stringify(spec));

@@ -6,6 +6,7 @@
  *   metadata, tags and 'create' action, mapped to the cell, and the build request dropped. No
  *   host: the instance goes to cell0 in ERROR with the fault "No valid host was found. <reason>".
  * - `build-networking` (cell queue): task_state networking, the ports, the network info.
+ * - `build-block-devices` (cell queue, block-devices.ts) when the server has volumes.
  * - `build-spawn` (cell queue): spawning, then ACTIVE (power state running, launched_at).
  *
  * Each step checks what is already done, so a step that runs twice (a restart between its
@@ -20,6 +21,7 @@ import { CONTROLLER_HOST } from '../hosts';
 import type { ApiJobKind, CellJobKind } from './jobs';
 import { DELAYS } from './jobs';
 import { allocatePorts, deallocatePorts, NetworkFailure } from './network';
+import { hasVolumes, TASK_BLOCK_DEVICE_MAPPING, writeBlockDevices } from './block-devices';
 import { fail, finishEvent } from './records';
 import { TASK, VM } from './states';
 
@@ -49,6 +51,7 @@ function writeInstance(cell: Cell, b: BuildRequestInstance, at: Partial<Instance
   for (const [k, v] of Object.entries(b.metadata ?? {})) meta.run(b.uuid, k, v);
   const tag = db.prepare('INSERT OR IGNORE INTO tags (resource_id, tag) VALUES (?, ?)');
   for (const t of b.tags ?? []) tag.run(b.uuid, t);
+  writeBlockDevices(db, spec, b.uuid, now);
   // The super conductor records the 'create' action once the instance is in its cell, with the API request's id.
   return startAction(db, { action: 'create', instance_uuid: b.uuid, request_id: spec.request_id, user_id: spec.user_id, project_id: spec.project_id, now });
 }
@@ -112,11 +115,11 @@ export function scheduleAndBuild(api: ComputeApi, job: Job): void {
 }
 
 /** Puts a failed build in ERROR with its fault, frees its host and its ports. */
-async function buildFailed(api: ComputeApi, cell: Cell, row: InstanceRow, start: string, err: Error, exception: string): Promise<void> {
+export async function buildFailed(api: ComputeApi, cell: Cell, row: InstanceRow, start: string, err: Error, exception: string, expected: string = TASK.NETWORKING): Promise<void> {
   const now = api.now();
   cell.tx((db) => {
     // As Nova's _nil_out_instance_obj_host_and_node: a build that failed on its host leaves it.
-    if (!updateInstance(db, row.uuid, now, { vm_state: VM.ERROR, task_state: null, power_state: POWER.NOSTATE, host: null, node: null }, { task_state: TASK.NETWORKING })) return;
+    if (!updateInstance(db, row.uuid, now, { vm_state: VM.ERROR, task_state: null, power_state: POWER.NOSTATE, host: null, node: null }, { task_state: expected })) return;
     const details = fail(db, row.uuid, { message: err.message, where: 'compute/manager.py:_build_and_run_instance', exception, host: row.host, now });
     finishEvent(db, row.uuid, 'create', { event: 'compute__do_build_and_run_instance', start, finish: now, result: 'Error', host: row.host, traceback: details, details: err.message });
   });
@@ -151,8 +154,10 @@ async function buildNetworking(api: ComputeApi, cell: Cell, job: Job): Promise<v
   const kept = cell.tx((db) => {
     if (!getInstance(db, uuid)) return false;
     setNetworkInfo(db, uuid, info);
-    if (!updateInstance(db, uuid, api.now(), { task_state: TASK.SPAWNING }, { task_state: TASK.NETWORKING })) return false;
-    cell.queue.enqueue('build-spawn', uuid, { start });
+    // Volumes to prepare first (block-devices.ts), then spawning.
+    const next = hasVolumes(spec) ? { task: TASK_BLOCK_DEVICE_MAPPING, kind: 'build-block-devices' } : { task: TASK.SPAWNING, kind: 'build-spawn' };
+    if (!updateInstance(db, uuid, api.now(), { task_state: next.task }, { task_state: TASK.NETWORKING })) return false;
+    cell.queue.enqueue(next.kind, uuid, { start });
     return true;
   });
   // Deleted while its ports were being made: the delete may have looked before they existed.

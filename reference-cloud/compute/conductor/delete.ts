@@ -4,9 +4,10 @@
  * - a build request (not scheduled yet): dropped at once with its spec and group membership;
  * - an instance that never reached a host (cell0): destroyed at once;
  * - an instance on a host: the 'delete' action and task_state deleting at once, its quota freed
- *   (mapping queued_for_delete), then `delete-instance` on its cell frees its ports and
- *   allocations and sets vm_state deleted (briefly listed as DELETED), and `destroy-instance`
- *   marks the row deleted (404 from then on; admins still list it with deleted=true).
+ *   (mapping queued_for_delete), then `delete-instance` on its cell frees its ports, its
+ *   volumes (detached; deleted when delete_on_termination) and allocations and sets vm_state
+ *   deleted (briefly listed as DELETED), and `destroy-instance` marks the row deleted (404
+ *   from then on; admins still list it with deleted=true).
  */
 import type { ApiRequest } from '../../core/service';
 import type { Job } from '../../core/work-queue';
@@ -18,6 +19,7 @@ import { buildRequest } from '../models/lookup';
 import type { CellJobKind } from './jobs';
 import { DELAYS } from './jobs';
 import { deallocatePorts } from './network';
+import { cleanupVolumes } from './block-devices';
 import { finishEvent, leaveGroups, queueMappingForDelete } from './records';
 import { dropShelvedImage } from './shelve';
 import { checkGuard, TASK, VM } from './states';
@@ -84,6 +86,7 @@ async function deleteInstance(api: ComputeApi, cell: Cell, job: Job): Promise<vo
     api.log.warn({ err, instance: uuid }, 'could not free the ports of a deleted server');
   }
   await dropShelvedImage(api, cell, uuid);
+  await cleanupVolumes(api, cell, uuid);
   const migrations = cell.db.prepare('SELECT uuid FROM migrations WHERE instance_uuid = ?').all(uuid) as { uuid: string }[];
   api.store.tx(() => {
     api.scheduler.release(uuid);

@@ -13,6 +13,8 @@ import { registerJobs } from './jobs';
 import { RESIZE_FLOWS, resizeApiJobs } from './resize';
 import { SHELVE_FLOWS, shelveApiJobs } from './shelve';
 import { SNAPSHOT_FLOW } from './snapshot';
+import { volumeAttachJobs } from './volume-attach';
+import { blockDeviceCellJobs } from './block-devices';
 
 export class Conductor implements ConductorApi {
   private readonly api: ComputeApi;
@@ -22,7 +24,7 @@ export class Conductor implements ConductorApi {
     const flows: Flow[] = [...Object.values(POWER_FLOWS), ...RESIZE_FLOWS, ...SHELVE_FLOWS, SNAPSHOT_FLOW];
     registerJobs(api,
       [...buildApiJobs(api), ...resizeApiJobs(api), ...shelveApiJobs(api)],
-      [...buildCellJobs(api), ...deleteCellJobs(api), ...flowJobs(api, flows)]);
+      [...buildCellJobs(api), ...deleteCellJobs(api), ...volumeAttachJobs(api), ...blockDeviceCellJobs(api), ...flowJobs(api, flows)]);
   }
 
   scheduleAndBuild(instanceUuid: string): void {

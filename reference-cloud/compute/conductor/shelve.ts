@@ -1,8 +1,9 @@
 /**
  * Shelve, offload and unshelve. With Nova's default shelved_offload_time of 0 a shelved server
  * is offloaded at once: SHELVED/shelving_offloading, then SHELVED_OFFLOADED with no host, its
- * allocation freed and its ports unbound. Unshelving an offloaded server schedules it again (the
- * super conductor's `unshelve-instance`, within its cell), then spawns it on the chosen host.
+ * allocation freed, its ports unbound and its volumes' connections dropped (block-devices.ts).
+ * Unshelving an offloaded server schedules it again (the super conductor's `unshelve-instance`,
+ * within its cell), then connects its volumes and spawns it on the chosen host.
  */
 import type { Job } from '../../core/work-queue';
 import { NoValidHost, type ComputeApi } from '../context';
@@ -13,6 +14,7 @@ import { startFlow, type Flow, type FlowStep } from './flows';
 import type { ApiJobKind } from './jobs';
 import { DELAYS } from './jobs';
 import { bindPorts } from './network';
+import { connectVolumes, disconnectVolumes } from './block-devices';
 import { hostsOutside, moveSpec } from './placement';
 import { fail, finishEvent, setSystemMetadata, systemMetadata } from './records';
 import { deleteImage, uploadDisk } from './snapshot';
@@ -22,7 +24,10 @@ import { TASK, VM } from './states';
 /** The offload; its event only when it is an action of its own (a shelve records compute_shelve_instance alone). */
 const offload = (event?: string): FlowStep => ({
   expect: TASK.SHELVING_OFFLOADING,
-  work: async ({ api, cell, row }) => bindPorts(api, networkInfo(cell.db, row.uuid), ''),
+  work: async ({ api, cell, row }) => {
+    await bindPorts(api, networkInfo(cell.db, row.uuid), '');
+    await disconnectVolumes(api, cell, row.uuid);
+  },
   set: () => ({ vm_state: VM.SHELVED_OFFLOADED, task_state: null, host: null, node: null, power_state: POWER.NOSTATE }),
   event,
   after: ({ api, row }) => api.scheduler.release(row.uuid),
@@ -69,7 +74,10 @@ export const UNSHELVE_FLOW: Flow = {
   steps: [
     {
       expect: TASK.UNSHELVING,
-      work: async ({ api, cell, row, payload }) => bindPorts(api, networkInfo(cell.db, row.uuid), String(payload.host ?? row.host)),
+      work: async ({ api, cell, row, payload }) => {
+        await bindPorts(api, networkInfo(cell.db, row.uuid), String(payload.host ?? row.host));
+        await connectVolumes(api, cell, row.uuid, String(payload.host ?? row.host));
+      },
       set: ({ row, payload }) => ({
         task_state: TASK.SPAWNING,
         host: String(payload.host ?? row.host), node: String(payload.node ?? row.node), availability_zone: String(payload.zone ?? row.availability_zone),
