@@ -2,6 +2,8 @@
 import type { Session, VersionInfo } from '../client';
 import type { Capabilities, ServiceCapability } from './requirements';
 import { discoverCompute, type ComputeCapability } from './compute';
+import { discoverBlockStorage, type BlockStorageCapability } from './block-storage';
+import { discoverObjectStore, type ObjectStoreCapability } from './object-store';
 
 export interface DiscoveredService {
   type: string;
@@ -18,6 +20,10 @@ export interface Discovery {
   extensions: string[];
   /** Compute hosts, control plane and scheduler filters, when the catalog lists compute. */
   compute?: ComputeCapability;
+  /** Backup services and declared backend limits, when the catalog lists block-storage (block-storage-features). */
+  blockStorage?: BlockStorageCapability;
+  /** The middlewares Swift's /info lists, when the catalog lists object-store (object-storage-features). */
+  objectStore?: ObjectStoreCapability;
 }
 
 /** Everything the target says about itself (the `discover` command prints this). */
@@ -41,7 +47,12 @@ export async function discoverTarget(session: Session): Promise<Discovery> {
   }
   const roles = (token.body.roles ?? []).map((r) => r.name);
   const compute = services.some((s) => s.type === 'compute') ? await discoverCompute(session, roles.includes('admin')) : undefined;
-  return { roles, services, extensions, ...(compute ? { compute } : {}) };
+  // block-storage-features
+  const blockStorage = services.some((s) => ['block-storage', 'volumev3'].includes(s.type))
+    ? await discoverBlockStorage(session, roles.includes('admin')) : undefined;
+  // object-storage-features
+  const objectStore = services.some((s) => s.type === 'object-store') ? await discoverObjectStore(session) : undefined;
+  return { roles, services, extensions, ...(compute ? { compute } : {}), ...(blockStorage ? { blockStorage } : {}), ...(objectStore ? { objectStore } : {}) };
 }
 
 /** What capability tags are checked against. */
@@ -52,6 +63,8 @@ export async function discoverCapabilities(session: Session): Promise<Capabiliti
     admin: d.roles.includes('admin'),
     extensions: d.extensions,
     ...(d.compute ? { compute: d.compute } : {}),
+    ...(d.blockStorage ? { blockStorage: d.blockStorage } : {}),
+    ...(d.objectStore ? { objectStore: d.objectStore } : {}),
   };
 }
 

@@ -8,10 +8,16 @@
  *   @requires:scheduler-filter:<Name>  the compute scheduler runs that filter (declared, reported by
  *                                a control plane, or among Nova's defaults; see compute.ts)
  *   @control-plane               the cloud has the reference cloud's control-plane API (cells up and down)
+ *   @requires:volume-backup      a cinder-backup service is up (block-storage-features; see block-storage.ts)
+ *   @requires:volume-feature:<name>  the volume backend is not declared unable to do <name> (see block-storage.ts)
+ *   @requires:swift:<key>        Swift's /info lists that middleware, e.g. tempurl, slo, container_quotas,
+ *                                bulk_delete (object-storage-features; see object-store.ts)
  * An unmet need skips the scenario with a reason; it never fails it.
  */
 import { compareMicroversions, isMicroversion } from '../client';
 import type { ComputeCapability } from './compute';
+import { blockStorageNeed, type BlockStorageCapability } from './block-storage';
+import { objectStoreNeed, type ObjectStoreCapability } from './object-store';
 
 export interface ServiceCapability {
   /** Highest version (microversion where the service has them, else the API version, e.g. '3.14'). */
@@ -25,6 +31,10 @@ export interface Capabilities {
   extensions: string[];
   /** Present when the catalog lists compute. */
   compute?: ComputeCapability;
+  /** Present when the catalog lists block-storage (block-storage-features). */
+  blockStorage?: BlockStorageCapability;
+  /** Present when the catalog lists object-store (object-storage-features). */
+  objectStore?: ObjectStoreCapability;
 }
 
 function computeNeed(need: string, caps: Capabilities): string | undefined {
@@ -69,6 +79,19 @@ export function unmetRequirement(tags: string[], caps: Capabilities): string | u
     if (need.startsWith('compute-hosts>=') || need.startsWith('scheduler-filter:')) {
       const why = computeNeed(need, caps);
       if (why === 'unknown') return `the tag @requires:${need} is malformed`;
+      if (why) return why;
+      continue;
+    }
+    // block-storage-features
+    if (need === 'volume-backup' || need.startsWith('volume-feature:')) {
+      const why = blockStorageNeed(need, caps.blockStorage);
+      if (why === 'unknown') return `the tag @requires:${need} is malformed`;
+      if (why) return why;
+      continue;
+    }
+    // object-storage-features
+    if (need.startsWith('swift:')) {
+      const why = objectStoreNeed(need.slice(6), caps.objectStore);
       if (why) return why;
       continue;
     }
