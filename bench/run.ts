@@ -17,6 +17,8 @@ import { benchImage } from './image';
 import { benchNetwork } from './network';
 import { benchCompute } from './compute';
 import { benchComputeScheduler } from './compute-scheduler';
+import { benchObjectStorage } from './object-storage';
+import { benchBlockStorage } from './block-storage';
 
 /** Service bench modules, run in order after identity: each takes the running cloud. */
 const MODULES: { name: string; run: (env: BenchEnv) => Promise<void> }[] = [
@@ -24,6 +26,8 @@ const MODULES: { name: string; run: (env: BenchEnv) => Promise<void> }[] = [
   { name: 'network', run: benchNetwork },
   { name: 'compute', run: benchCompute },
   { name: 'compute-scheduler', run: benchComputeScheduler },
+  { name: 'object-storage', run: benchObjectStorage },
+  { name: 'block-storage', run: benchBlockStorage },
 ];
 const ROOT = resolve(__dirname, '..');
 
