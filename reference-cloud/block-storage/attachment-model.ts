@@ -211,7 +211,9 @@ export function connectAttachment(api: BlockStorageApi, attachmentId: string, co
     if (others.length > 1 && !v.multiattach) {
       const hosts = new Set(others.filter((o) => connected(o)).map((o) => (o.connector ? (JSON.parse(o.connector) as { host?: string }).host : undefined)));
       if (hosts.size > 0) {
-        throw new ApiError(500, `Unable to update attachment.(Invalid volume: duplicate connectors detected on volume ${v.id}).`);
+        // Cinder answers this with a 500 ("Unable to update attachment.(Invalid volume: ...)"); a
+        // client's second connector is the client's error, so it is a 400 here.
+        throw new ApiError(400, `Unable to update attachment.(Invalid volume: duplicate connectors detected on volume ${v.id}).`);
       }
     }
     const mode = a.attach_mode && a.attach_mode !== 'null' ? a.attach_mode : typeof connector.mode === 'string' ? connector.mode : 'rw';

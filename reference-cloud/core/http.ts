@@ -50,6 +50,13 @@ export function buildHttpServer(services: MountedService[], log: Logger): Fastif
     // data): Node does not count them idle, and closing would wait out the keep-alive timeout.
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // A request Node's HTTP parser refuses (a non-numeric Content-Length, a malformed request
+    // line) gets what eventlet answers before any OpenStack code runs: a bare 400, no body.
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    },
     // Errors Fastify raises before a route runs (a malformed URL, an over-long path
     // parameter) are answered in the service's own envelope like any other.
     frameworkErrors: (error, req, reply) => {
