@@ -30,19 +30,24 @@ const MODULES: { name: string; run: (env: BenchEnv) => Promise<void> }[] = [
   { name: 'block-storage', run: benchBlockStorage },
 ];
 const ROOT = resolve(__dirname, '..');
+/** The cloud under bench and its data, stopped and removed even when a module fails. */
+let running: { child: ReturnType<typeof spawn>; dataDir: string } | undefined;
 
 async function main() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'stackproof-bench-'));
   // Hosts large enough that capacity never limits the compute bench (10,000 m1.nano servers).
   const config = join(dataDir, 'bench.yaml');
-  writeFileSync(config, 'compute:\n  host_size: {vcpus: 4096, ram_mb: 400000, disk_gb: 6000}\n');
+  // Likewise block storage: one backend big enough for every volume the bench creates.
+  writeFileSync(config, 'compute:\n  host_size: {vcpus: 4096, ram_mb: 400000, disk_gb: 6000}\n'
+    + 'block_storage:\n  backends:\n    - {name: lvmdriver-1, zone: nova, capacity_gb: 10000000}\n');
   const t0 = performance.now();
   const child = spawn(process.execPath, [...process.execArgv, join(ROOT, 'harness/cli/main.ts'), 'cloud', 'up', '--port', String(port),
     '--data-dir', dataDir, '--log-level', 'warn', '--clouds-file', join(dataDir, 'clouds.yaml')], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, STACKPROOF_ADMIN_PASSWORD: 'bench-secret', STACKPROOF_CONFIG: config },
   });
+  running = { child, dataDir };
   let out = '';
   child.stdout.on('data', (c) => { out += c; });
   const base = `http://127.0.0.1:${port}/identity`;
@@ -90,5 +95,7 @@ async function main() {
 
 main().catch((e) => {
   console.error(e);
+  running?.child.kill('SIGKILL');
+  if (running) rmSync(running.dataDir, { recursive: true, force: true });
   process.exit(1);
 });
