@@ -45,7 +45,7 @@ interface Ref {
 }
 
 export function assignmentRoutes(api: IdentityApi): Route[] {
-  const { b, tokens } = api;
+  const { b } = api;
   const a = b.assignment;
 
   // ----- grants --------------------------------------------------------------------------------
@@ -135,8 +135,9 @@ export function assignmentRoutes(api: IdentityApi): Route[] {
         enforce(action(s, 'revoke'), admin(req.auth!));
         const removed = b.store.tx(() => a.revoke(type, l.actorId, l.targetId, l.role!.id, s.inherited));
         if (!removed) throw missing(l.role!.id, l.actorId, l.targetId);
-        // Keystone invalidates the user's tokens so the removed role takes effect at once.
-        if (s.actor === 'user') tokens.revokeUser(l.actorId);
+        // No revocation: as Keystone does, every validation works the roles out again (the write
+        // bumps the identity generation, dropping cached validations), so a token scoped where
+        // the user has no role left stops validating, and the user's other tokens stay valid.
         return noContent();
       }),
     ];
