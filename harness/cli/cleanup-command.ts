@@ -1,6 +1,9 @@
 /**
  * `stackproof cleanup [--dry-run]`: finishes the cleanup of runs that crashed. Deletes only what
- * the ledgers under reports/ledger list and that is still outstanding, newest first.
+ * the ledgers under reports/ledger list and that is still outstanding, newest first. Containers
+ * and account metadata in a project's Swift account are deleted as an operator of that project
+ * would: as the admin user with a token scoped to it (a temporary member grant when the admin
+ * holds no operator role there, ledgered and revoked after; see resources/swift-teardown.ts).
  */
 import { join, resolve } from 'node:path';
 import { loadTarget } from '../config';

@@ -1,13 +1,16 @@
 /**
  * Deletes what a ledger says is outstanding, newest first. Never deletes anything that is not
  * in the ledger: an entry without a recorded id is deleted only when an exact-name lookup at
- * its recorded findPath finds exactly one match.
+ * its recorded findPath finds exactly one match. What lives in a project's Swift account is
+ * deleted with a token scoped to that project (swift-teardown.ts); a project whose account could
+ * not be emptied is kept, so that the next cleanup can still reach it.
  */
 import type { Exchange } from '../client/exchange';
 import type { RequestOptions } from '../client/session';
 import { appendRecord } from './ledger';
 import { prepareNeutronDelete } from './neutron-teardown';
 import { awaitServerGone, isServerPath } from './compute-teardown';
+import { AccountScopes, canScope, describeAccountTeardown, isAccountEntry } from './swift-teardown';
 import type { LedgerEntry } from './ledger-records';
 
 /** The part of Session that cleanup uses (a fake in tests). */
@@ -88,57 +91,101 @@ export async function cleanup(
   const record = !dryRun && opts.record !== false;
   const report: CleanupReport = { deleted: [], missing: [], failed: [], skipped: [], planned: [] };
   const newestFirst = [...entries].sort((a, b) => b.order - a.order);
+  /** Projects (raw and encoded ids) whose Swift account still holds something cleanup could not delete. */
+  const unreachedAccounts = new Set<string>();
+  const unreached = (projectId: string) => unreachedAccounts.add(projectId).add(encodeURIComponent(projectId));
+  const settled = (e: LedgerEntry, how: 'deleted' | 'gone') => {
+    if (record) appendRecord(e.file, { op: 'deleted', entryId: e.entryId, at: new Date().toISOString(), how });
+  };
 
-  for (const e of newestFirst) {
-    let where: Resolution;
-    try {
-      where = await resolveDeletePath(session, e);
-    } catch (err) {
-      report.failed.push({ entry: e, reason: (err as Error).message });
-      log(`failed to look up ${describe(e)}: ${(err as Error).message}`);
-      continue;
-    }
-    if ('skip' in where) {
-      report.skipped.push({ entry: e, reason: where.skip });
-      log(`skipped ${describe(e)}: ${where.skip}`);
-      continue;
-    }
-    if ('neverCreated' in where) {
-      report.missing.push(e);
-      log(`${describe(e)} was never created (no resource has that name)`);
-      if (record) appendRecord(e.file, { op: 'deleted', entryId: e.entryId, at: new Date().toISOString(), how: 'gone' });
-      continue;
-    }
-    if (dryRun) {
-      report.planned.push(e);
-      log(`would delete ${describe(e)}: DELETE ${where.path}`);
-      continue;
-    }
-    let status: number;
-    try {
-      if (e.service === 'network') await prepareNeutronDelete(session, where.path);
-      status = (await session.request({ service: e.service, method: 'DELETE', path: where.path })).response.status;
-    } catch (err) {
-      report.failed.push({ entry: e, reason: (err as Error).message });
-      log(`failed to delete ${describe(e)}: ${(err as Error).message}`);
-      continue;
-    }
-    if (status === 404) {
-      report.missing.push(e);
-      log(`${describe(e)} was already gone`);
-      if (record) appendRecord(e.file, { op: 'deleted', entryId: e.entryId, at: new Date().toISOString(), how: 'gone' });
-    } else if (status >= 200 && status < 300) {
-      // a server goes away after its DELETE answered: wait, so that what it used can be deleted next
-      if (e.service === 'compute' && isServerPath(where.path) && !(await awaitServerGone(session, where.path).catch(() => false))) {
-        log(`${describe(e)} was still there 60 s after its DELETE`);
+  const scopes = canScope(session) && !dryRun ? new AccountScopes(session, { record, log }) : undefined;
+  try {
+    for (const e of newestFirst) {
+      if (isAccountEntry(e)) {
+        if (dryRun) {
+          report.planned.push(e);
+          log(`would ${describeAccountTeardown(e)} (${describe(e)})`);
+          continue;
+        }
+        if (!scopes) {
+          const reason = 'cleanup was given no credentials to take a project-scoped token with';
+          report.skipped.push({ entry: e, reason });
+          unreached(e.projectId!);
+          log(`skipped ${describe(e)}: ${reason}`);
+          continue;
+        }
+        try {
+          const how = await scopes.tearDown(e);
+          (how === 'gone' ? report.missing : report.deleted).push(e);
+          log(how === 'gone' ? `${describe(e)} was already gone` : `deleted ${describe(e)}`);
+          settled(e, how);
+        } catch (err) {
+          report.failed.push({ entry: e, reason: (err as Error).message });
+          unreached(e.projectId!);
+          log(`failed to delete ${describe(e)}: ${(err as Error).message}`);
+        }
+        continue;
       }
-      report.deleted.push(e);
-      log(`deleted ${describe(e)}`);
-      if (record) appendRecord(e.file, { op: 'deleted', entryId: e.entryId, at: new Date().toISOString(), how: 'deleted' });
-    } else {
-      report.failed.push({ entry: e, reason: `DELETE ${where.path} answered ${status}` });
-      log(`failed to delete ${describe(e)}: DELETE ${where.path} answered ${status}`);
+      await scopes?.close(); // a temporary grant never outlives the account entries it was made for
+      let where: Resolution;
+      try {
+        where = await resolveDeletePath(session, e);
+      } catch (err) {
+        report.failed.push({ entry: e, reason: (err as Error).message });
+        log(`failed to look up ${describe(e)}: ${(err as Error).message}`);
+        continue;
+      }
+      if ('skip' in where) {
+        report.skipped.push({ entry: e, reason: where.skip });
+        log(`skipped ${describe(e)}: ${where.skip}`);
+        continue;
+      }
+      if ('neverCreated' in where) {
+        report.missing.push(e);
+        log(`${describe(e)} was never created (no resource has that name)`);
+        settled(e, 'gone');
+        continue;
+      }
+      const project = e.service === 'identity' ? /^\/v3\/projects\/([^/?]+)$/.exec(where.path)?.[1] : undefined;
+      if (project && unreachedAccounts.has(project)) {
+        const reason = 'its Swift account still holds what could not be deleted, which only a token scoped to the project can reach';
+        report.skipped.push({ entry: e, reason });
+        log(`skipped ${describe(e)}: ${reason}`);
+        continue;
+      }
+      if (dryRun) {
+        report.planned.push(e);
+        log(`would delete ${describe(e)}: DELETE ${where.path}`);
+        continue;
+      }
+      let status: number;
+      try {
+        if (e.service === 'network') await prepareNeutronDelete(session, where.path);
+        status = (await session.request({ service: e.service, method: 'DELETE', path: where.path })).response.status;
+      } catch (err) {
+        report.failed.push({ entry: e, reason: (err as Error).message });
+        log(`failed to delete ${describe(e)}: ${(err as Error).message}`);
+        continue;
+      }
+      if (status === 404) {
+        report.missing.push(e);
+        log(`${describe(e)} was already gone`);
+        settled(e, 'gone');
+      } else if (status >= 200 && status < 300) {
+        // a server goes away after its DELETE answered: wait, so that what it used can be deleted next
+        if (e.service === 'compute' && isServerPath(where.path) && !(await awaitServerGone(session, where.path).catch(() => false))) {
+          log(`${describe(e)} was still there 60 s after its DELETE`);
+        }
+        report.deleted.push(e);
+        log(`deleted ${describe(e)}`);
+        settled(e, 'deleted');
+      } else {
+        report.failed.push({ entry: e, reason: `DELETE ${where.path} answered ${status}` });
+        log(`failed to delete ${describe(e)}: DELETE ${where.path} answered ${status}`);
+      }
     }
+  } finally {
+    await scopes?.close();
   }
   return report;
 }

@@ -5,3 +5,6 @@ export { cleanup } from './cleanup';
 export { deleteDefaultSecurityGroups } from './neutron-teardown';
 export { awaitServerGone, isServerPath } from './compute-teardown';
 export type { CleanupOptions, CleanupReport, CleanupFailure, RequestingSession } from './cleanup';
+export { tearDownAccountEntry, isAccountEntry, encodeObjectName, containerPath, OPERATOR_ROLES } from './swift-teardown';
+export { accountCreations, accountProject } from './swift-records';
+export type { AccountCreation } from './swift-records';

@@ -13,6 +13,12 @@ export interface IntentInput {
   deletePath?: string;
   /** A list path that finds it by name (e.g. '/v3/projects?name=...'), used only if the id never got recorded. */
   findPath?: string;
+  /**
+   * The project whose scope the delete needs: the project of the Swift account a container (or
+   * account metadata) lives in, whose account only that project's operators may change. For
+   * these entries `deletePath` is relative to the account ('/<container>'; '' for the account).
+   */
+  projectId?: string;
 }
 
 export interface IntentRecord extends IntentInput {

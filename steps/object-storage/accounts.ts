@@ -4,10 +4,14 @@
  * change (keystoneauth gives the admin role no rights over another project's account), so the
  * ledger's admin DELETEs cannot remove them: every container a scenario creates is emptied and
  * deleted after it, as the member of the account, by an undo; account metadata set by a scenario
- * is removed the same way.
+ * is removed the same way. Both are ledgered too, before the request that makes them, with the
+ * account's project: if the run dies before the undo, `stackproof cleanup` deletes them with a
+ * token scoped to that project (harness/resources/swift-teardown.ts); if an undo fails, the
+ * after-scenario cleanup does.
  */
 import type { Exchange, Session } from '../../harness/client';
 import { objectStoreAccountUrl } from '../../harness/capabilities/object-store';
+import { accountCreations, accountProject, type AccountCreation } from '../../harness/resources';
 import type { StackproofWorld } from '../support/world';
 import { undoAfterScenario } from '../support/undo';
 import { recorderSlot } from '../support/worker-context';
@@ -52,31 +56,82 @@ export async function swiftRequest(world: StackproofWorld, input: SendInput): Pr
   const account = await accountUrl(world, owner);
   const token = input.anonymous ? undefined : await tokenOf(world.session());
   const path = accountRelative(input.path);
+  const made = input.anonymous ? [] : accountCreations(input.method, path, input.headers ?? {});
+  const intents = ledgerIntents(world, owner, account, made);
   const ex = await sendSwift({ method: input.method.toUpperCase(), account, path, headers: input.headers ?? {}, ...(token ? { token } : {}), ...(input.body ? { body: input.body } : {}) });
   world.last = ex;
   await recorderSlot.recorder?.(ex);
-  track(world, owner, account, input, ex);
+  track(world, owner, account, made, intents, ex);
   return ex;
 }
 
-/** Registers the undos for what this request created: a container, account metadata. */
-function track(world: StackproofWorld, owner: string, account: string, input: SendInput, ex: Exchange): void {
-  const ok = ex.response.status >= 200 && ex.response.status < 300;
-  if (!ok || input.anonymous) return;
-  const method = input.method.toUpperCase();
-  const path = accountRelative(input.path);
-  const container = /^\/([^/?]+)\/?(?:\?.*)?$/.exec(path)?.[1];
-  if (method === 'PUT' && container) {
-    undoAfterScenario(world, `swift-container ${account}/${container}`, `delete the container ${container}`, () =>
-      emptyAndDelete(world.session(owner), account, container));
+/** Ledger entries of the scenario's containers and account metadata, by account and key. */
+const ledgered = new WeakMap<StackproofWorld, Map<string, string>>();
+
+function ledgerKey(account: string, m: AccountCreation): string {
+  return `${account} ${m.key}`;
+}
+
+/**
+ * Writes the ledger intents BEFORE the request: kind, name, the path relative to the account and
+ * the account's project (no token, no URL). One entry per container or metadata item and
+ * scenario; returns the new entries.
+ */
+function ledgerIntents(world: StackproofWorld, owner: string, account: string, made: AccountCreation[]): Map<AccountCreation, string> {
+  const out = new Map<AccountCreation, string>();
+  if (made.length === 0) return out;
+  const mine = ledgered.get(world) ?? new Map<string, string>();
+  ledgered.set(world, mine);
+  const projectId = world.session(owner).token?.body.project?.id ?? accountProject(account);
+  const ctx = world.ctx;
+  for (const m of made) {
+    if (mine.has(ledgerKey(account, m))) continue;
+    out.set(m, ctx.ledger.intend({
+      runId: ctx.runId, worker: ctx.worker, service: 'object-store', kind: m.kind, name: m.name, deletePath: m.deletePath,
+      ...(projectId ? { projectId } : {}),
+    }));
   }
-  if (method === 'POST' && (path === '' || path.startsWith('?'))) {
-    for (const [k, v] of Object.entries(input.headers ?? {})) {
-      const m = /^x-account-meta-(.+)$/i.exec(k);
-      if (!m || v === '') continue;
-      undoAfterScenario(world, `swift-account-meta ${account} ${m[1]!.toLowerCase()}`, `remove the account metadata ${k}`, async () => {
-        const session = world.session(owner);
-        await sendSwift({ method: 'POST', account, path: '', headers: { [`X-Remove-Account-Meta-${m[1]}`]: 'x' }, token: await tokenOf(session) });
+  return out;
+}
+
+/**
+ * Settles the ledger (created, or never made) and registers the undos for what this request
+ * created. The after-scenario cleanup gets the entries too, for when an undo fails.
+ */
+function track(world: StackproofWorld, owner: string, account: string, made: AccountCreation[], intents: Map<AccountCreation, string>, ex: Exchange): void {
+  const status = ex.response.status;
+  const ok = status >= 200 && status < 300;
+  const maybe = ok || status >= 500; // a 5xx may still have made it
+  const ledger = world.ctx.ledger;
+  const mine = ledgered.get(world);
+  for (const m of made) {
+    const entryId = intents.get(m);
+    if (entryId && !maybe) {
+      ledger.deleted(entryId, 'gone');
+      continue;
+    }
+    if (entryId) {
+      if (ok) ledger.created(entryId, { id: m.name, deletePath: m.deletePath });
+      mine!.set(ledgerKey(account, m), entryId);
+      world.created.push({ entryId });
+    }
+    if (!maybe) continue;
+    const settle = () => {
+      const id = mine?.get(ledgerKey(account, m));
+      if (!id) return;
+      ledger.deleted(id);
+      mine!.delete(ledgerKey(account, m));
+    };
+    if (m.kind === 'container') {
+      undoAfterScenario(world, ledgerKey(account, m), `delete the container ${m.raw}`, async () => {
+        await emptyAndDelete(world.session(owner), account, m.raw);
+        settle();
+      });
+    } else {
+      undoAfterScenario(world, ledgerKey(account, m), `remove the account metadata X-Account-Meta-${m.raw}`, async () => {
+        const r = await sendSwift({ method: 'POST', account, path: '', headers: { [`X-Remove-Account-Meta-${m.raw}`]: 'x' }, token: await tokenOf(world.session(owner)) });
+        if (r.response.status >= 300 && r.response.status !== 404) throw new Error(`removing X-Account-Meta-${m.raw} answered ${r.response.status}`);
+        settle();
       });
     }
   }
