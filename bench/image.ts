@@ -3,38 +3,10 @@
  * never held whole in memory on either side), the cloud's RSS before, during and after, and list
  * latency with many images (first page, and a page deep in the list by marker).
  */
-import { Readable } from 'node:stream';
-import { SECONDS, rssMb, type BenchEnv } from './lib';
+import { MiB, SECONDS, generated, rssMb, withPeakRss, type BenchEnv } from './lib';
 
-const MiB = 1024 * 1024;
 const IMAGE_MIB = Number(process.env.BENCH_IMAGE_MIB ?? 256);
 const LIST_IMAGES = Number(process.env.BENCH_IMAGE_COUNT ?? 2000);
-
-/** IMAGE_MIB MiB of pseudo-random bytes, produced one reused 1 MiB chunk at a time. */
-function generated(mib: number): Readable {
-  const chunk = Buffer.alloc(MiB);
-  for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((i * 2654435761) >>> 0, i);
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= mib) return void this.push(null);
-      sent++;
-      chunk.writeUInt32LE(sent, 0);
-      this.push(Buffer.from(chunk));
-    },
-  });
-}
-
-/** Samples the cloud's RSS while fn runs; returns fn's result and the peak. */
-async function withPeakRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peak: number }> {
-  let peak = rssMb(pid);
-  const timer = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 50);
-  try {
-    return { value: await fn(), peak };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 async function json(env: BenchEnv, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const r = await env.pool.request({

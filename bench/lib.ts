@@ -1,6 +1,8 @@
 /** What every bench module shares: the bounded load loop, RSS of the cloud process, free ports. */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Pool } from 'undici';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -52,4 +54,37 @@ export interface BenchEnv {
   token: string;
   pid: number;
   dataDir: string;
+}
+
+export const MiB = 1024 * 1024;
+
+/**
+ * `mib` MiB of pseudo-random bytes, produced one reused 1 MiB chunk at a time (never whole in
+ * memory), each chunk fed to `hash` when given.
+ */
+export function generated(mib: number, hash?: Hash): Readable {
+  const chunk = Buffer.alloc(MiB);
+  for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((i * 2654435761) >>> 0, i);
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= mib) return void this.push(null);
+      sent++;
+      chunk.writeUInt32LE(sent, 0);
+      const c = Buffer.from(chunk);
+      hash?.update(c);
+      this.push(c);
+    },
+  });
+}
+
+/** Samples the cloud's RSS while fn runs; returns fn's result and the peak. */
+export async function withPeakRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peak: number }> {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 50);
+  try {
+    return { value: await fn(), peak };
+  } finally {
+    clearInterval(timer);
+  }
 }

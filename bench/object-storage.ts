@@ -8,11 +8,10 @@
  *     of BENCH_OBJECT_COUNT (100,000) objects, filled with 32 concurrent zero-byte PUTs first.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Pool } from 'undici';
-import { SECONDS, rssMb, type BenchEnv } from './lib';
+import { MiB, SECONDS, generated, rssMb, withPeakRss, type BenchEnv } from './lib';
 
-const MiB = 1024 * 1024;
 const BIG_MIB = Number(process.env.BENCH_OBJECT_MIB ?? 1024);
 const COUNT = Number(process.env.BENCH_OBJECT_COUNT ?? 100_000);
 
@@ -49,32 +48,6 @@ async function sustained(concurrency: number, op: (i: number) => Promise<boolean
   return { rate: lat.length / ((performance.now() - t0) / 1000), lat, failed };
 }
 
-function generated(mib: number, md5: ReturnType<typeof createHash>): Readable {
-  const chunk = Buffer.alloc(MiB);
-  for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((i * 2654435761) >>> 0, i);
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= mib) return void this.push(null);
-      sent++;
-      chunk.writeUInt32LE(sent, 0);
-      const c = Buffer.from(chunk);
-      md5.update(c);
-      this.push(c);
-    },
-  });
-}
-
-async function peakDuring<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; peak: number }> {
-  let peak = rssMb(pid);
-  const timer = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 50);
-  try {
-    return { value: await fn(), peak };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 export async function benchObjectStorage(env: BenchEnv): Promise<void> {
   const { pool, token } = env;
   const account = await accountPath(env);
@@ -99,7 +72,7 @@ export async function benchObjectStorage(env: BenchEnv): Promise<void> {
   await (await send(pool, token, 'PUT', big)).body.dump();
   const before = rssMb(env.pid);
   const sent = createHash('md5');
-  const up = await peakDuring(env.pid, async () => {
+  const up = await withPeakRss(env.pid, async () => {
     const t = performance.now();
     // A stream of unknown length: undici sends it with chunked transfer encoding.
     const r = await send(pool, token, 'PUT', `${big}/one`, generated(BIG_MIB, sent));
@@ -112,7 +85,7 @@ export async function benchObjectStorage(env: BenchEnv): Promise<void> {
   if (up.value.etag !== md5) throw new Error(`big PUT ETag ${up.value.etag} is not the MD5 of what was sent (${md5})`);
   const got = createHash('md5');
   let bytes = 0;
-  const down = await peakDuring(env.pid, async () => {
+  const down = await withPeakRss(env.pid, async () => {
     const t = performance.now();
     const r = await send(pool, token, 'GET', `${big}/one`);
     for await (const c of r.body) { got.update(c as Buffer); bytes += (c as Buffer).length; }
