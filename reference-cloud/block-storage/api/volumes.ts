@@ -233,18 +233,19 @@ const SORT_KEYS = ['id', 'name', 'display_name', 'description', 'display_descrip
   'bootable', 'project_id', 'user_id', 'volume_type_id', 'host', 'attach_status', 'migration_status', 'multiattach', 'launched_at', 'terminated_at', 'snapshot_id', 'source_volid'];
 const COLUMN: Record<string, string> = { display_name: 'name', display_description: 'description' };
 
-function visibleVolumes(api: BlockStorageApi, req: ApiRequest, p: ListParams): VolumeRow[] {
-  const db = api.store.db;
+/**
+ * The volumes the caller may list, with the given columns: an admin's `all_tenants` or
+ * `project_id` reaches other projects, everyone else sees their own.
+ */
+function visibleRows(api: BlockStorageApi, req: ApiRequest, p: ListParams, columns: string): Record<string, unknown>[] {
   const auth = req.auth!;
-  let rows: VolumeRow[];
   const projectFilter = isAdmin(auth) ? p.filters.project_id : undefined;
-  if (isAdmin(auth) && (p.allTenants || projectFilter)) {
-    rows = db.prepare('SELECT * FROM volumes').all() as VolumeRow[];
-    if (projectFilter) rows = rows.filter((v) => v.project_id === projectFilter);
-  } else {
-    rows = db.prepare('SELECT * FROM volumes WHERE project_id = ?').all(auth.projectId) as VolumeRow[];
-  }
-  return rows.filter((v) => matches(api, v, p.filters));
+  if (isAdmin(auth) && p.allTenants && !projectFilter) return api.store.db.prepare(`SELECT ${columns} FROM volumes`).all() as Record<string, unknown>[];
+  return api.store.db.prepare(`SELECT ${columns} FROM volumes WHERE project_id = ?`).all(projectFilter ?? auth.projectId) as Record<string, unknown>[];
+}
+
+function visibleVolumes(api: BlockStorageApi, req: ApiRequest, p: ListParams): VolumeRow[] {
+  return (visibleRows(api, req, p, '*') as unknown as VolumeRow[]).filter((v) => matches(api, v, p.filters));
 }
 
 function matches(api: BlockStorageApi, v: VolumeRow, filters: Record<string, string>): boolean {
@@ -317,13 +318,9 @@ function matches(api: BlockStorageApi, v: VolumeRow, filters: Record<string, str
  */
 function visibleKeys(api: BlockStorageApi, req: ApiRequest, p: ListParams): Record<string, unknown>[] | undefined {
   if (Object.keys(p.filters).some((k) => k !== 'project_id')) return undefined;
-  const auth = req.auth!;
   const cols = [...new Set(['id', ...p.sort.map((s) => COLUMN[s.key] ?? s.key)])];
   if (!cols.every((c) => SORT_COLUMNS.has(c))) return undefined;
-  const select = `SELECT ${cols.join(', ')} FROM volumes`;
-  const projectFilter = isAdmin(auth) ? p.filters.project_id : undefined;
-  if (isAdmin(auth) && p.allTenants && !projectFilter) return api.store.db.prepare(select).all() as Record<string, unknown>[];
-  return api.store.db.prepare(`${select} WHERE project_id = ?`).all(projectFilter ?? auth.projectId) as Record<string, unknown>[];
+  return visibleRows(api, req, p, cols.join(', '));
 }
 
 const SORT_COLUMNS = new Set(SORT_KEYS.map((k) => COLUMN[k] ?? k));
